@@ -300,6 +300,8 @@ test_registration_number (void)
     { "国械注进20192180001", 2, OK, NULL },
     { "国械注许20203130001", 0, OK, NULL },
     { "国械注准20203130123", 2, RANGE, "class" },
+    { "国械注准20203130123", 4, OK, NULL },       /* unknown class: not checked */
+    { "国械注准20203130123", -1, OK, NULL },
     { "粤械注准20202140001", 3, RANGE, NULL },
     { "粤械注准20203130001", 0, FORMAT, "国" },
     { "国械注准20202140001", 2, FORMAT, "province" },

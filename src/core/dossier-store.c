@@ -665,6 +665,8 @@ dossier_store_rollback (DossierStore *self)
 
 /* Generic writes -------------------------------------------------------------- */
 
+static GHashTable *row_from_statement (sqlite3_stmt *stmt);
+
 static gboolean
 invalid (GError     **error,
          const char  *format,
@@ -790,13 +792,7 @@ read_row (DossierStore  *self,
   sqlite3_bind_int64 (stmt, 1, id);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    {
-      row = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-      for (int i = 0; i < sqlite3_column_count (stmt); i++)
-        if (sqlite3_column_type (stmt, i) != SQLITE_NULL)
-          g_hash_table_insert (row, g_strdup (sqlite3_column_name (stmt, i)),
-                               g_strdup ((const char *)sqlite3_column_text (stmt, i)));
-    }
+    row = row_from_statement (stmt);
   sqlite3_reset (stmt);
 
   if (rc == SQLITE_DONE)
@@ -832,6 +828,68 @@ dossier_store_get_row (DossierStore  *self,
     }
 
   return read_row (self, table, id, error);
+}
+
+static GHashTable *
+row_from_statement (sqlite3_stmt *stmt)
+{
+  GHashTable *row = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (int i = 0; i < sqlite3_column_count (stmt); i++)
+    if (sqlite3_column_type (stmt, i) != SQLITE_NULL)
+      g_hash_table_insert (row, g_strdup (sqlite3_column_name (stmt, i)),
+                           g_strdup ((const char *)sqlite3_column_text (stmt, i)));
+
+  return row;
+}
+
+GPtrArray *
+dossier_store_list_rows (DossierStore  *self,
+                         const char    *table,
+                         const char    *column,
+                         gint64         value,
+                         GError       **error)
+{
+  const DossierTable *t;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autofree char *qt = NULL;
+  g_autofree char *qc = NULL;
+  g_autoptr(GString) sql = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (DOSSIER_IS_STORE (self), NULL);
+  g_return_val_if_fail (table != NULL && column != NULL, NULL);
+
+  t = dossier_schema_lookup_table (table);
+  if (t == NULL || (!g_str_equal (column, "id") && dossier_schema_lookup_column (t, column) == NULL))
+    {
+      g_set_error (error, DOSSIER_STORE_ERROR, DOSSIER_STORE_ERROR_FAILED,
+                   "Unknown table or column “%s.%s”", table, column);
+      return NULL;
+    }
+
+  qt = _dossier_quote_identifier (table);
+  qc = _dossier_quote_identifier (column);
+  sql = g_string_new ("SELECT * FROM ");
+  g_string_append_printf (sql, "%s WHERE %s = ?1 ORDER BY id", qt, qc);
+
+  if (!(stmt = _dossier_store_prepare (self, sql->str, error)))
+    return NULL;
+
+  rows = g_ptr_array_new_with_free_func ((GDestroyNotify)g_hash_table_unref);
+  sqlite3_bind_int64 (stmt, 1, value);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (rows, row_from_statement (stmt));
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      _dossier_store_set_error (self, error, rc, _("Reading the database"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&rows);
 }
 
 static gboolean

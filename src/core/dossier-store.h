@@ -89,6 +89,13 @@ GHashTable   *dossier_store_get_row            (DossierStore  *self,
                                                 const char    *table,
                                                 gint64         id,
                                                 GError       **error);
+/* The rows of table whose column equals value, ordered by id; each element is a
+ * GHashTable as from dossier_store_get_row(). */
+GPtrArray    *dossier_store_list_rows          (DossierStore  *self,
+                                                const char    *table,
+                                                const char    *column,
+                                                gint64         value,
+                                                GError       **error);
 gint64        dossier_store_lookup_id          (DossierStore  *self,
                                                 const char    *table,
                                                 const char    *column,

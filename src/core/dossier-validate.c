@@ -582,7 +582,6 @@ dossier_validate_registration_number (const char  *text,
   gboolean national;
   int number_class;
 
-  g_return_val_if_fail (device_class >= 0 && device_class <= 3, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (!preflight (text, PREFLIGHT_IDENTIFIER, error))
@@ -629,7 +628,9 @@ dossier_validate_registration_number (const char  *text,
                  _("domestic class II devices are registered by the province, "
                    "so the number must start with a province abbreviation, not 国"));
 
-  if (device_class != 0 && number_class != device_class)
+  /* Callers pass a class parsed from stored text; anything but 1..3 means
+   * the class is not known yet, so it is not held against the number. */
+  if (device_class >= 1 && device_class <= 3 && number_class != device_class)
     return fail (error, DOSSIER_VALIDATION_ERROR_RANGE,
                  _("class digit is %d, but the device is class %d"),
                  number_class, device_class);

@@ -49,9 +49,10 @@ gboolean               dossier_validate_province_code       (const char *code,
 
 /* Identifiers must not start or end with a space; full-width digits and
  * letters are refused with a message naming the character to type instead.
- * Registration numbers: device_class 1..3 must match the class digit, 0 skips
- * that check; imported (进/许) and class III must be 国, domestic (准) class II
- * a province.  Text: max_chars 0 means no limit; blank counts as empty. */
+ * Registration numbers: a device_class of 1..3 must match the class digit,
+ * any other value (0) skips that check; imported (进/许) and class III
+ * numbers must start with 国, domestic (准) class II ones with a province.
+ * Text: max_chars 0 means no limit; blank text counts as empty. */
 gboolean dossier_validate_uscc                  (const char  *text,
                                                  GError     **error);
 gboolean dossier_validate_production_licence    (const char  *text,
