@@ -627,7 +627,11 @@ verify_chain (DossierStore  *self,
 
       if (g_strcmp0 (stored_prev, prev) != 0)
         {
-          if (seq != prev_seq + 1)
+          if (seq == prev_seq + 2)
+            add_problem (problems, DOSSIER_AUDIT_PROBLEM_CHAIN, seq, NULL, 0, NULL,
+                         g_strdup_printf (_("Audit entry %" G_GINT64_FORMAT " is missing: the chain is broken before entry %" G_GINT64_FORMAT "."),
+                                          prev_seq + 1, seq));
+          else if (seq != prev_seq + 1)
             add_problem (problems, DOSSIER_AUDIT_PROBLEM_CHAIN, seq, NULL, 0, NULL,
                          g_strdup_printf (_("Audit entries %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT " are missing: the chain is broken before entry %" G_GINT64_FORMAT "."),
                                           prev_seq + 1, seq - 1, seq));
@@ -765,6 +769,40 @@ verify_data (DossierStore  *self,
             return FALSE;
         }
     }
+
+  return TRUE;
+}
+
+gboolean
+dossier_store_audit_head (DossierStore  *self,
+                          gint64        *seq,
+                          char         **hash,
+                          GError       **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (DOSSIER_IS_STORE (self), FALSE);
+  g_return_val_if_fail (seq != NULL && hash != NULL, FALSE);
+
+  *seq = 0;
+  *hash = g_strdup (DOSSIER_AUDIT_GENESIS);
+
+  if (!(stmt = _dossier_store_prepare (self, "SELECT seq, hash FROM audit_log WHERE hash IS NOT NULL "
+                                             "ORDER BY seq DESC LIMIT 1", error)))
+    return FALSE;
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *seq = sqlite3_column_int64 (stmt, 0);
+      g_free (*hash);
+      *hash = g_strdup ((const char *)sqlite3_column_text (stmt, 1));
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return _dossier_store_set_error (self, error, rc, _("Reading the audit trail"));
 
   return TRUE;
 }

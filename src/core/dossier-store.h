@@ -170,6 +170,12 @@ gboolean      dossier_store_audit_verify       (DossierStore  *self,
                                                 GPtrArray     *problems,
                                                 GError       **error);
 
+/* The newest sealed entry: record it outside the database to anchor the chain. */
+gboolean      dossier_store_audit_head         (DossierStore  *self,
+                                                gint64        *seq,
+                                                char         **hash,
+                                                GError       **error);
+
 /* Low level, for the store's own modules and for tests. */
 gpointer      dossier_store_get_handle         (DossierStore  *self); /* sqlite3 * */
 
