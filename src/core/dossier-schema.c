@@ -13,8 +13,10 @@
 #include <string.h>
 #include <stdlib.h>
 
+#include "dossier-expression.h"
 #include "dossier-schema.h"
 #include "dossier-store.h"
+#include "dossier-units.h"
 #include "dossier-validate.h"
 
 #define TEXT_SHORT 200
@@ -111,6 +113,7 @@ static const DossierChoice section_choices[] = {
 #define IMM DOSSIER_COLUMN_IMMUTABLE
 #define GEN DOSSIER_COLUMN_GENERATED
 #define UNQ DOSSIER_COLUMN_UNIQUE
+#define DEF (DOSSIER_COLUMN_REQUIRED | DOSSIER_COLUMN_DEFAULTED)
 
 #define C_TEXT(n, l, f, len)        { n, l, DOSSIER_COLUMN_TEXT, f, 0, len, NULL, NULL, NULL }
 #define C_CHECKED(n, l, f, len, fn) { n, l, DOSSIER_COLUMN_TEXT, f, 0, len, NULL, NULL, fn }
@@ -142,7 +145,7 @@ static const DossierColumn manufacturer_columns[] = {
 };
 
 static const DossierColumn manufacturing_site_columns[] = {
-  C_REF ("manufacturer_id", N_("Manufacturer"), REQ | IMM, "manufacturer"),
+  C_REF ("manufacturer_id", N_("Manufacturer"), DEF | IMM, "manufacturer"),
   C_TEXT ("name", N_("Site name"), REQ, TEXT_SHORT),
   C_TEXT ("address", N_("Address"), 0, TEXT_SHORT),
   C_END
@@ -155,7 +158,7 @@ static const DossierColumn institution_columns[] = {
   C_TEXT ("grade", N_("Grade"), 0, 40),
   C_CHECKED ("province_code", N_("Province"), REQ, 6, dossier_validate_province_code),
   C_TEXT ("address", N_("Address"), 0, TEXT_SHORT),
-  C_BOOL ("active", N_("Active"), 0),
+  C_BOOL ("active", N_("Active"), DEF),
   C_END
 };
 
@@ -166,7 +169,7 @@ static const DossierColumn clinician_columns[] = {
   C_TEXT ("department", N_("Department"), 0, 100),
   C_TEXT ("title", N_("Title"), 0, 100),
   C_CHECKED ("certificate_no", N_("Practising certificate number"), REQ | UNQ, 15, dossier_validate_clinician_certificate),
-  C_BOOL ("active", N_("Active"), 0),
+  C_BOOL ("active", N_("Active"), DEF),
   C_END
 };
 
@@ -181,12 +184,12 @@ static const DossierColumn filing_columns[] = {
   C_TEXT ("number", N_("Filing number"), UNQ, 40),
   C_CHECKED ("province_code", N_("Province"), REQ, 6, dossier_validate_province_code),
   C_DATE ("filed_on", N_("Filing date"), 0),
-  C_CHOICE ("status", N_("Status"), REQ, filing_status_choices),
+  C_CHOICE ("status", N_("Status"), DEF, filing_status_choices),
   C_REF ("institution_id", N_("Partner institution"), REQ, "institution"),
   C_TEXT ("device_name", N_("Device name"), REQ, TEXT_SHORT),
   C_TEXT ("intended_use", N_("Intended use"), 0, TEXT_LONG),
   C_TEXT ("main_materials", N_("Main materials"), 0, TEXT_LONG),
-  C_INT ("case_threshold", N_("Cases before registration"), REQ, 1, 100000),
+  C_INT ("case_threshold", N_("Cases before registration"), DEF, 1, 100000),
   C_END
 };
 
@@ -195,7 +198,7 @@ static const DossierColumn product_columns[] = {
   C_INT ("device_class", N_("Device class"), REQ, 1, 3),
   C_TEXT ("name_zh", N_("Name (Chinese)"), REQ, TEXT_SHORT),
   C_TEXT ("name_en", N_("Name (English)"), 0, TEXT_SHORT),
-  C_BOOL ("active", N_("Active"), 0),
+  C_BOOL ("active", N_("Active"), DEF),
   C_END
 };
 
@@ -209,7 +212,7 @@ static const DossierColumn product_model_columns[] = {
 static const DossierColumn dossier_columns[] = {
   C_TEXT ("unit_no", N_("Unit number"), REQ | IMM | GEN | UNQ, 60),
   C_CHOICE ("kind", N_("Kind"), REQ | IMM, kind_choices),
-  C_CHOICE ("status", N_("Status"), REQ, dossier_status_choices),
+  C_CHOICE ("status", N_("Status"), DEF, dossier_status_choices),
   C_REF ("institution_id", N_("Institution"), REQ | IMM, "institution"),
   C_REF ("clinician_id", N_("Ordering clinician"), REQ, "clinician"),
   C_REF ("patient_id", N_("Patient"), REQ | IMM, "patient"),
@@ -360,6 +363,111 @@ static const DossierColumn attachment_columns[] = {
   C_END
 };
 
+/* Registered size ranges and the check rules (0002-envelopes.sql). */
+
+static gboolean
+validate_unit (const char  *value,
+               GError     **error)
+{
+  return dossier_unit_parse (value, error) != NULL;
+}
+
+static gboolean
+validate_parameter_name (const char  *value,
+                         GError     **error)
+{
+  if (dossier_expression_is_valid_name (value))
+    return TRUE;
+
+  g_set_error (error, DOSSIER_VALIDATION_ERROR, DOSSIER_VALIDATION_ERROR_FORMAT,
+               _("use letters, digits and _ (not first a digit), at most 63 characters, and not AND, OR, NOT, abs, min or max"));
+  return FALSE;
+}
+
+static const DossierChoice envelope_status_choices[] = {
+  { "draft", N_("Draft") },
+  { "effective", N_("Effective") },
+  { "withdrawn", N_("Withdrawn") },
+  { NULL }
+};
+
+static const DossierChoice parameter_kind_choices[] = {
+  { "numeric", N_("Numeric") },
+  { "categorical", N_("Categorical") },
+  { NULL }
+};
+
+static const DossierChoice rule_scope_choices[] = {
+  { "patient-matched", N_("Patient-matched") },
+  { "customized", N_("Customized") },
+  { NULL }
+};
+
+static const DossierChoice rule_severity_choices[] = {
+  { "error", N_("Error") },
+  { "warning", N_("Warning") },
+  { "info", N_("Information") },
+  { NULL }
+};
+
+static const DossierColumn envelope_columns[] = {
+  C_REF ("model_id", N_("Registered model"), REQ | IMM, "product_model"),
+  C_INT ("version", N_("Size range version"), REQ | IMM, 1, 9999),
+  C_CHOICE ("status", N_("Status"), REQ, envelope_status_choices),
+  C_DATE ("effective_on", N_("Effective from"), REQ),
+  C_DATE ("valid_until", N_("Valid until"), 0),
+  C_CHECKED ("certificate_no", N_("Registration certificate number"), REQ, 40, validate_registration_number),
+  C_TEXT ("change_document", N_("Change document"), 0, TEXT_SHORT),
+  C_TEXT ("notes", N_("Notes"), 0, TEXT_LONG),
+  C_END
+};
+
+static const DossierColumn envelope_parameter_columns[] = {
+  C_REF ("envelope_id", N_("Registered size range"), REQ | IMM, "envelope"),
+  C_INT ("position", N_("Position"), 0, 1, 999),
+  C_CHECKED ("name", N_("Parameter name"), REQ, 63, validate_parameter_name),
+  C_TEXT ("label_en", N_("Label (English)"), 0, TEXT_SHORT),
+  C_TEXT ("label_zh", N_("Label (Chinese)"), 0, TEXT_SHORT),
+  C_CHOICE ("kind", N_("Parameter kind"), REQ, parameter_kind_choices),
+  C_CHECKED ("unit", N_("Unit"), 0, 20, validate_unit),
+  C_DECIMAL ("minimum", N_("Minimum"), 0),
+  C_DECIMAL ("maximum", N_("Maximum"), 0),
+  C_BOOL ("min_inclusive", N_("Minimum included"), 0),
+  C_BOOL ("max_inclusive", N_("Maximum included"), 0),
+  C_DECIMAL ("step", N_("Step"), 0),
+  C_DECIMAL ("tolerance", N_("Manufacturing tolerance"), 0),
+  C_DECIMAL ("resolution", N_("Resolution"), 0),
+  C_END
+};
+
+static const DossierColumn envelope_category_columns[] = {
+  C_REF ("parameter_id", N_("Size range parameter"), REQ | IMM, "envelope_parameter"),
+  C_TEXT ("value", N_("Allowed value"), REQ, 100),
+  C_END
+};
+
+static const DossierColumn envelope_rule_columns[] = {
+  C_REF ("envelope_id", N_("Registered size range"), REQ | IMM, "envelope"),
+  C_INT ("position", N_("Position"), 0, 1, 999),
+  C_TEXT ("expression", N_("Rule"), REQ, 1000),
+  C_TEXT ("description_en", N_("Description (English)"), 0, TEXT_LONG),
+  C_TEXT ("description_zh", N_("Description (Chinese)"), 0, TEXT_LONG),
+  C_TEXT ("source", N_("Source"), 0, 1000),
+  C_END
+};
+
+static const DossierColumn check_rule_columns[] = {
+  C_TEXT ("code", N_("Rule ID"), REQ | IMM | UNQ, 60),
+  C_CHOICE ("scope", N_("Applies to"), REQ | IMM, rule_scope_choices),
+  C_CHOICE ("severity", N_("Severity"), REQ, rule_severity_choices),
+  C_TEXT ("message_en", N_("Message (English)"), REQ, 1000),
+  C_TEXT ("message_zh", N_("Message (Chinese)"), REQ, 1000),
+  C_TEXT ("source", N_("Source"), REQ, 1000),
+  C_TEXT ("remedies", N_("Ways forward"), 0, TEXT_SHORT),
+  C_TEXT ("config", N_("Rule settings"), 0, 2000),
+  C_END
+};
+
 static const DossierTable tables[] = {
   { "setting", N_("Setting"), setting_columns, NULL },
   { "manufacturer", N_("Manufacturer"), manufacturer_columns, NULL },
@@ -384,6 +492,11 @@ static const DossierTable tables[] = {
   { "use_record", N_("Use record"), use_record_columns, "dossier_id" },
   { "adverse_event", N_("Adverse event"), adverse_event_columns, "dossier_id" },
   { "attachment", N_("Attachment"), attachment_columns, "dossier_id" },
+  { "envelope", N_("Registered size range"), envelope_columns, NULL },
+  { "envelope_parameter", N_("Size range parameter"), envelope_parameter_columns, NULL },
+  { "envelope_category", N_("Allowed value"), envelope_category_columns, NULL },
+  { "envelope_rule", N_("Dependency rule"), envelope_rule_columns, NULL },
+  { "check_rule", N_("Check rule"), check_rule_columns, NULL },
 };
 
 const DossierTable *

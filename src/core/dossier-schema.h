@@ -32,6 +32,7 @@ typedef enum
   DOSSIER_COLUMN_IMMUTABLE = 1 << 1, /* set on insert, never changed */
   DOSSIER_COLUMN_GENERATED = 1 << 2, /* set by the store only */
   DOSSIER_COLUMN_UNIQUE    = 1 << 3, /* a duplicate is refused with a message */
+  DOSSIER_COLUMN_DEFAULTED = 1 << 4, /* with REQUIRED: may be left out on insert, the SQL default applies */
 } DossierColumnFlags;
 
 typedef gboolean (*DossierValidateFunc) (const char *value, GError **error);

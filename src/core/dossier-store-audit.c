@@ -107,7 +107,7 @@ audited_tables (DossierStore  *self,
                                  "SELECT name FROM sqlite_schema WHERE type = 'table' "
                                  "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
                                  "AND name NOT LIKE 'search\\_%' ESCAPE '\\' "
-                                 "AND name NOT IN ('audit_log', 'serial') "
+                                 "AND name NOT IN ('audit_log', 'serial', 'check_result') "
                                  "AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name", error);
   if (stmt == NULL)
     return NULL;
@@ -293,7 +293,7 @@ expected_value_sql (const char *column)
   g_autofree char *path = g_strdup_printf ("$.%s", column);
   g_autofree char *lpath = quote_literal (path);
 
-  return g_strdup_printf ("(SELECT CASE a.action WHEN 'create' THEN json_extract (a.new_value, %s) "
+  return g_strdup_printf ("(SELECT CASE a.action WHEN 'create' THEN (CASE WHEN json_valid (a.new_value) THEN json_extract (a.new_value, %s) END) "
                           "ELSE a.new_value END FROM audit_log a WHERE a.table_name = ?1 AND a.row_id = t.id "
                           "AND (a.action = 'create' OR a.field = %s) ORDER BY a.seq DESC LIMIT 1)",
                           lpath, lit);
