@@ -14,7 +14,15 @@ import sys
 passed = failed = skipped = 0
 failures = []
 
-with open(sys.argv[1], encoding='utf-8') as log:
+try:
+    log = open(sys.argv[1], encoding='utf-8')
+except OSError as e:
+    # The build or meson itself failed before any test ran.
+    print('FAILED: no test log (%s)' % e)
+    print('0 passed, 1 failed, 0 skipped')
+    sys.exit(1)
+
+with log:
     for line in log:
         test = json.loads(line)
         result = test.get('result')
