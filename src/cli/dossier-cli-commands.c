@@ -476,7 +476,16 @@ audit_verify (DossierCli  *cli,
 
   if (problems->len == 0)
     {
+      gint64 head_seq = 0;
+      g_autofree char *head_hash = NULL;
+
       g_print ("%s\n", _("The audit trail is intact and every record matches it."));
+
+      /* The head anchors the chain: recorded elsewhere, it makes a rewrite of the
+       * whole trail detectable too. */
+      if (dossier_store_audit_head (store, &head_seq, &head_hash, NULL))
+        g_print (_("Chain head: entry %lld, SHA-256 %s\n"), (long long)head_seq, head_hash);
+
       return DOSSIER_CLI_EXIT_OK;
     }
 

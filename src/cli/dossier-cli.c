@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "dossier-cli.h"
+#include "dossier-cli-signatures.h"
 #include "dossier-json.h"
 
 /* dossier-cli: the headless tool.  main() only sets up translations, reads the
@@ -39,6 +40,8 @@ static const DossierCliCommand commands[] = {
   { "list", dossier_cli_list, N_("List dossiers, optionally filtered") },
   { "show", dossier_cli_show, N_("Show the whole record of one dossier") },
   { "audit", dossier_cli_audit, N_("Check the audit trail for tampering (audit verify)") },
+  { "signatures", dossier_cli_signatures, N_("Check, list and sign the electronic signatures of dossiers") },
+  { "user", dossier_cli_user, N_("Add and list user accounts") },
 };
 
 int
@@ -180,6 +183,14 @@ dossier_cli_open_store (DossierCli *cli,
       return NULL;
     }
 
+  /* Once a database has accounts, the store refuses writes without a signed-in
+   * user whose roles allow them; reads need nobody. */
+  if (cli->user != NULL && !dossier_cli_sign_in (store, cli->user, exit_code))
+    {
+      g_object_unref (store);
+      return NULL;
+    }
+
   return store;
 }
 
@@ -256,6 +267,7 @@ run (int    argc,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autofree char *db = NULL;
+  g_autofree char *user = NULL;
   g_autofree char *summary = commands_summary ();
   g_autofree char *description = exit_status_description ();
   g_autofree char *db_path = NULL;
@@ -265,6 +277,7 @@ run (int    argc,
   int exit_code = DOSSIER_CLI_EXIT_OK;
   const GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The database file to use"), N_("PATH") },
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_("Sign in as LOGIN for commands that write (password from DOSSIER_PASSWORD or standard input)"), N_("LOGIN") },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Show the version and exit"), NULL },
     { NULL }
   };
@@ -313,6 +326,8 @@ run (int    argc,
   g_free (db_path);
   db_path = cli.db_path;
 
+  cli.user = user;
+
   return command->run (&cli, argc - 1, argv + 1);
 }
 
@@ -320,8 +335,11 @@ int
 main (int   argc,
       char *argv[])
 {
+  const char *localedir = g_getenv ("DOSSIER_LOCALEDIR");
+
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* An uninstalled build uses its own translations (make run sets this). */
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

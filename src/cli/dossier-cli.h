@@ -25,6 +25,7 @@ typedef struct
 {
   char     *db_path;
   gboolean  db_is_default;
+  char     *user;          /* --user: who signs in for writes, or NULL */
 } DossierCli;
 
 /* dossier-cli.c: shared by the commands. */

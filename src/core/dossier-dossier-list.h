@@ -38,9 +38,16 @@ void                dossier_dossier_list_set_institution (DossierDossierList *se
                                                           gint64              institution_id); /* 0: any */
 void                dossier_dossier_list_set_sort        (DossierDossierList *self,
                                                           DossierSort         sort);
+DossierSort         dossier_dossier_list_get_sort        (DossierDossierList *self);
 /* Re-reads the count and drops cached pages (after writes); emits items-changed. */
 void                dossier_dossier_list_reload          (DossierDossierList *self);
 /* Errors while fetching are reported here (items are then missing), not swallowed. */
 const GError       *dossier_dossier_list_get_error       (DossierDossierList *self);
+/* How many pages of rows are held in memory (bounded); for tests. */
+guint               dossier_dossier_list_get_cached_pages (DossierDossierList *self);
+/* The institutions that have dossiers, by name, for the institution filter: each
+ * element is a GHashTable with "id", "name_zh" and, when recorded, "name_en". */
+GPtrArray          *dossier_dossier_list_get_institutions (DossierDossierList  *self,
+                                                           GError             **error);
 
 G_END_DECLS

@@ -27,5 +27,8 @@ const char *dossier_dossier_get_reference        (DossierDossier *self); /* mode
 gboolean    dossier_dossier_get_implantable      (DossierDossier *self);
 const char *dossier_dossier_get_created_at       (DossierDossier *self);
 const char *dossier_dossier_get_updated_at       (DossierDossier *self);
+/* Whether the dossier's stored rule-check result has errors (see dossier-check.h);
+ * FALSE when it was never checked.  The stored result may be out of date. */
+gboolean    dossier_dossier_get_has_problems     (DossierDossier *self);
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <stdlib.h>
 
+#include "dossier-auth.h"
 #include "dossier-expression.h"
 #include "dossier-schema.h"
 #include "dossier-store.h"
@@ -273,6 +274,7 @@ static const DossierColumn design_confirmation_columns[] = {
   C_REF ("clinician_id", N_("Confirming clinician"), REQ, "clinician"),
   C_DATE ("confirmed_on", N_("Confirmation date"), REQ),
   C_TEXT ("document_no", N_("Confirmation document number"), REQ, 60),
+  C_REF ("attachment_id", N_("Scanned confirmation"), 0, "attachment"),
   C_END
 };
 
@@ -413,7 +415,7 @@ static const DossierChoice rule_severity_choices[] = {
 static const DossierColumn envelope_columns[] = {
   C_REF ("model_id", N_("Registered model"), REQ | IMM, "product_model"),
   C_INT ("version", N_("Size range version"), REQ | IMM, 1, 9999),
-  C_CHOICE ("status", N_("Status"), REQ, envelope_status_choices),
+  C_CHOICE ("status", N_("Status"), DEF, envelope_status_choices),
   C_DATE ("effective_on", N_("Effective from"), REQ),
   C_DATE ("valid_until", N_("Valid until"), 0),
   C_CHECKED ("certificate_no", N_("Registration certificate number"), REQ, 40, validate_registration_number),
@@ -468,6 +470,85 @@ static const DossierColumn check_rule_columns[] = {
   C_END
 };
 
+/* Users, sign-in attempts and signatures (0003-users-signatures.sql).  Attempts and
+ * signatures are written only by dossier-auth.c and dossier-signature.c; they are
+ * described so that their fields have labels and the audit trail covers them. */
+
+static const DossierChoice role_choices[] = {
+  { "engineer", N_("Design engineer") },
+  { "qa-reviewer", N_("QA reviewer") },
+  { "regulatory", N_("Regulatory affairs") },
+  { "administrator", N_("Administrator") },
+  { NULL }
+};
+
+static const DossierChoice attempt_purpose_choices[] = {
+  { "sign-in", N_("Sign-in") },
+  { "unlock", N_("Unlock") },
+  { "signature", N_("Signature") },
+  { NULL }
+};
+
+static const DossierChoice attempt_outcome_choices[] = {
+  { "success", N_("Success") },
+  { "wrong-password", N_("Wrong password") },
+  { "unknown-user", N_("Unknown login") },
+  { "inactive", N_("Account deactivated") },
+  { "throttled", N_("Too soon after failed attempts") },
+  { NULL }
+};
+
+static const DossierChoice sign_point_choices[] = {
+  { "design-review", N_("Design review") },
+  { "design-approval", N_("Design approval") },
+  { "processing-review", N_("Processing record review") },
+  { "release", N_("Release") },
+  { NULL }
+};
+
+static const DossierChoice sign_meaning_choices[] = {
+  { "reviewed", N_("Reviewed") },
+  { "approved", N_("Approved") },
+  { "released", N_("Released") },
+  { NULL }
+};
+
+static const DossierColumn user_account_columns[] = {
+  C_CHECKED ("login", N_("Login"), REQ | IMM | UNQ, 64, dossier_auth_validate_login),
+  C_TEXT ("full_name", N_("Full name"), REQ, 100),
+  C_CHECKED ("roles", N_("Roles"), REQ, 200, dossier_auth_validate_roles),
+  C_BOOL ("active", N_("Active"), DEF),
+  C_TEXT ("password_hash", N_("Password hash"), REQ | GEN, 255),
+  C_TIME ("password_changed_at", N_("Password changed"), REQ | GEN),
+  C_TIME ("created_at", N_("Created"), REQ | GEN | IMM),
+  C_END
+};
+
+static const DossierColumn login_attempt_columns[] = {
+  C_TEXT ("login", N_("Login"), REQ | GEN | IMM, 100),
+  C_REF ("user_id", N_("User account"), GEN | IMM, "user_account"),
+  C_TIME ("at", N_("Time"), REQ | GEN | IMM),
+  C_CHOICE ("purpose", N_("Purpose"), REQ | GEN | IMM, attempt_purpose_choices),
+  C_CHOICE ("outcome", N_("Outcome"), REQ | GEN | IMM, attempt_outcome_choices),
+  C_INT ("delay_seconds", N_("Delay before the next attempt"), DEF | GEN | IMM, 0, 86400),
+  C_END
+};
+
+static const DossierColumn signature_columns[] = {
+  C_REF ("dossier_id", N_("Dossier"), REQ | GEN | IMM, "dossier"),
+  C_CHOICE ("point", N_("Sign-off"), REQ | GEN | IMM, sign_point_choices),
+  C_CHOICE ("meaning", N_("Meaning"), REQ | GEN | IMM, sign_meaning_choices),
+  C_REF ("user_id", N_("User account"), REQ | GEN | IMM, "user_account"),
+  C_TEXT ("login", N_("Login"), REQ | GEN | IMM, 64),
+  C_TEXT ("full_name", N_("Signed by"), REQ | GEN | IMM, 100),
+  C_CHOICE ("role", N_("Role"), REQ | GEN | IMM, role_choices),
+  C_TIME ("signed_at", N_("Signed at"), REQ | GEN | IMM),
+  C_TEXT ("content_hash", N_("SHA-256 of the signed content"), REQ | GEN | IMM, 64),
+  C_TEXT ("serialization", N_("Serialisation"), REQ | GEN | IMM, 60),
+  C_TEXT ("comment", N_("Comment"), GEN | IMM, TEXT_LONG),
+  C_END
+};
+
 static const DossierTable tables[] = {
   { "setting", N_("Setting"), setting_columns, NULL },
   { "manufacturer", N_("Manufacturer"), manufacturer_columns, NULL },
@@ -497,6 +578,9 @@ static const DossierTable tables[] = {
   { "envelope_category", N_("Allowed value"), envelope_category_columns, NULL },
   { "envelope_rule", N_("Dependency rule"), envelope_rule_columns, NULL },
   { "check_rule", N_("Check rule"), check_rule_columns, NULL },
+  { "user_account", N_("User account"), user_account_columns, NULL },
+  { "login_attempt", N_("Sign-in attempt"), login_attempt_columns, NULL },
+  { "signature", N_("Signature"), signature_columns, "dossier_id" },
 };
 
 const DossierTable *

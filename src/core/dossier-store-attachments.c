@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dossier-auth.h"
 #include "dossier-store-private.h"
 
 /* Attachment content lives beside the database in "<database>.files/", one file per
@@ -208,6 +209,11 @@ dossier_store_add_attachment (DossierStore  *self,
   g_return_val_if_fail (G_IS_INPUT_STREAM (content), 0);
   g_return_val_if_fail (original_name != NULL, 0);
   g_return_val_if_fail (error == NULL || *error == NULL, 0);
+
+  /* Refused before the content is streamed, not after (dossier-auth.c checks again
+   * when the row is written). */
+  if (!dossier_auth_check_permission (self, "attachment", DOSSIER_AUTH_INSERT, error))
+    return 0;
 
   sha256 = store_content (self, content, original_name, &size, &type, cancellable, error);
   if (sha256 == NULL)

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -299,12 +300,79 @@ expected_value_sql (const char *column)
                           lpath, lit);
 }
 
-/* After a migration, rows the trail has not seen (data a migration inserted) get a
- * create entry, and fields whose value a migration set get an update entry, both in
- * the migration's own name.  Verification then holds from the first version on. */
+/* The audited tables and their recorded columns: table name → GPtrArray of names. */
+GHashTable *
+_dossier_audit_snapshot_columns (DossierStore  *self,
+                                 GError       **error)
+{
+  g_autoptr(GHashTable) snapshot = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                          (GDestroyNotify)g_ptr_array_unref);
+  g_autoptr(GPtrArray) tables = NULL;
+
+  /* Before the first migration there are no tables, and no trail to ask. */
+  if (dossier_store_get_schema_version (self) == 0)
+    return g_steal_pointer (&snapshot);
+
+  if (!(tables = audited_tables (self, error)))
+    return NULL;
+
+  for (guint i = 0; i < tables->len; i++)
+    {
+      GPtrArray *columns = table_columns (self, g_ptr_array_index (tables, i), error);
+
+      if (columns == NULL)
+        return NULL;
+      g_hash_table_insert (snapshot, g_strdup (g_ptr_array_index (tables, i)), columns);
+    }
+
+  return g_steal_pointer (&snapshot);
+}
+
+static gboolean
+contains_string (GPtrArray  *array,
+                 const char *s)
+{
+  return array != NULL && g_ptr_array_find_with_equal_func (array, s, g_str_equal, NULL);
+}
+
+static gboolean
+baseline_new_table (DossierStore  *self,
+                    const char    *table,
+                    GPtrArray     *columns,
+                    GError       **error)
+{
+  g_autofree char *qt = _dossier_quote_identifier (table);
+  g_autofree char *json = json_of_row (columns, "t");
+  g_autoptr(GString) sql = g_string_new (NULL);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_string_append_printf (sql,
+                          "INSERT INTO audit_log (at, actor, action, table_name, row_id, field, old_value, new_value, reason) "
+                          "SELECT dossier_audit_now (), dossier_audit_actor (), 'create', ?1, t.id, NULL, NULL, %s, dossier_audit_reason () "
+                          "FROM %s t WHERE NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.table_name = ?1 AND a.row_id = t.id "
+                          "AND a.action = 'create') ORDER BY t.id",
+                          json, qt);
+  if (!(stmt = _dossier_store_prepare (self, sql->str, error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, table, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return _dossier_store_set_error (self, error, rc, _("Recording the audit baseline"));
+
+  return TRUE;
+}
+
+/* After a migration, the rows of the tables it added get a create entry, and the
+ * values of the columns it added get an update entry, both in the migration's own
+ * name.  Changes a migration makes to columns that already existed are recorded by
+ * the triggers of the previous schema.  Nothing else is touched: a value changed
+ * behind the trail's back before the upgrade stays a finding of verification. */
 gboolean
 _dossier_audit_baseline (DossierStore  *self,
                          int            version,
+                         GHashTable    *before,
                          GError       **error)
 {
   g_autoptr(GPtrArray) tables = audited_tables (self, error);
@@ -321,39 +389,31 @@ _dossier_audit_baseline (DossierStore  *self,
       const char *table = g_ptr_array_index (tables, i);
       g_autoptr(GPtrArray) columns = table_columns (self, table, error);
       g_autofree char *qt = _dossier_quote_identifier (table);
-      g_autofree char *json = NULL;
       g_autoptr(GString) sql = g_string_new (NULL);
-      sqlite3_stmt *stmt;
-      int rc;
+      GPtrArray *old_columns = g_hash_table_lookup (before, table);
+      gboolean new_table = !g_hash_table_contains (before, table);
 
       if (columns == NULL)
         goto failed;
 
-      json = json_of_row (columns, "t");
-      g_string_append_printf (sql,
-                              "INSERT INTO audit_log (at, actor, action, table_name, row_id, field, old_value, new_value, reason) "
-                              "SELECT dossier_audit_now (), dossier_audit_actor (), 'create', ?1, t.id, NULL, NULL, %s, dossier_audit_reason () "
-                              "FROM %s t WHERE NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.table_name = ?1 AND a.row_id = t.id "
-                              "AND a.action = 'create') ORDER BY t.id",
-                              json, qt);
-      if (!(stmt = _dossier_store_prepare (self, sql->str, error)))
+      if (new_table && !baseline_new_table (self, table, columns, error))
         goto failed;
-      sqlite3_bind_text (stmt, 1, table, -1, SQLITE_TRANSIENT);
-      rc = sqlite3_step (stmt);
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
-        {
-          _dossier_store_set_error (self, error, rc, _("Recording the audit baseline"));
-          goto failed;
-        }
 
-      for (guint c = 0; c < columns->len; c++)
+      for (guint c = 0; !new_table && c < columns->len; c++)
         {
           const char *column = g_ptr_array_index (columns, c);
-          g_autofree char *qc = _dossier_quote_identifier (column);
-          g_autofree char *lc = quote_literal (column);
-          g_autofree char *expected = expected_value_sql (column);
+          g_autofree char *qc = NULL;
+          g_autofree char *lc = NULL;
+          g_autofree char *expected = NULL;
+          sqlite3_stmt *stmt;
+          int rc;
 
+          if (contains_string (old_columns, column))
+            continue;
+
+          qc = _dossier_quote_identifier (column);
+          lc = quote_literal (column);
+          expected = expected_value_sql (column);
           g_string_truncate (sql, 0);
           g_string_append_printf (sql,
                                   "INSERT INTO audit_log (at, actor, action, table_name, row_id, field, old_value, new_value, reason) "
@@ -717,6 +777,70 @@ run_problem_query (DossierStore            *self,
  * trail, every field must hold the last value the trail gave it, and every row the
  * trail created and did not delete must still be there. */
 static gboolean
+trigger_exists (DossierStore  *self,
+                const char    *name,
+                gboolean      *exists,
+                GError       **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _dossier_store_prepare (self, "SELECT 1 FROM sqlite_schema WHERE type = 'trigger' AND name = ?1", error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return _dossier_store_set_error (self, error, rc, _("Checking the audit trail"));
+
+  *exists = rc == SQLITE_ROW;
+  return TRUE;
+}
+
+/* A dropped trigger is how the trail is switched off from outside; whatever was
+ * changed while it was off shows up below, but the switch itself is a finding too,
+ * since the next change made that way would otherwise go unrecorded. */
+static gboolean
+verify_triggers (DossierStore  *self,
+                 GPtrArray     *problems,
+                 GError       **error)
+{
+  static const char *guards[] = { "audit_log_append_only_delete", "audit_log_append_only_update", NULL };
+  static const char *kinds[] = { "insert", "update", "delete", "id", NULL };
+  g_autoptr(GPtrArray) tables = audited_tables (self, error);
+  gboolean exists;
+
+  if (tables == NULL)
+    return FALSE;
+
+  for (guint i = 0; guards[i] != NULL; i++)
+    {
+      if (!trigger_exists (self, guards[i], &exists, error))
+        return FALSE;
+      if (!exists)
+        add_problem (problems, DOSSIER_AUDIT_PROBLEM_DISABLED, 0, "audit_log", 0, NULL,
+                     g_strdup_printf (_("The guard “%s” that keeps the audit trail append-only was removed outside Dossier."),
+                                      guards[i]));
+    }
+
+  for (guint i = 0; i < tables->len; i++)
+    for (guint k = 0; kinds[k] != NULL; k++)
+      {
+        const char *table = g_ptr_array_index (tables, i);
+        g_autofree char *name = g_strdup_printf ("auditgen_%s_%s", table, kinds[k]);
+
+        if (!trigger_exists (self, name, &exists, error))
+          return FALSE;
+        if (!exists)
+          add_problem (problems, DOSSIER_AUDIT_PROBLEM_DISABLED, 0, table, 0, NULL,
+                       g_strdup_printf (_("Recording of changes to %s was switched off outside Dossier (trigger “%s” removed)."),
+                                        table, name));
+      }
+
+  return TRUE;
+}
+
+static gboolean
 verify_data (DossierStore  *self,
              GPtrArray     *problems,
              GError       **error)
@@ -807,6 +931,57 @@ dossier_store_audit_head (DossierStore  *self,
   return TRUE;
 }
 
+/* Attachment content lives beside the database (see dossier-store-attachments.c).  A
+ * record whose file is gone, or has another size, lost its content outside Dossier.
+ * Only presence and size are checked: hashing every file would make verification as
+ * slow as reading every attachment. */
+static gboolean
+verify_attachments (DossierStore  *self,
+                    GPtrArray     *problems,
+                    GError       **error)
+{
+  g_autofree char *dir = dossier_store_get_attachment_dir (self);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (dossier_store_get_handle (self),
+                           "SELECT id, sha256, size FROM attachment ORDER BY id", -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    return _dossier_store_set_error (self, error, rc, _("Checking the attachments"));
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      const char *sha256 = (const char *)sqlite3_column_text (stmt, 1);
+      gint64 size = sqlite3_column_int64 (stmt, 2);
+      g_autofree char *file = NULL;
+      char sub[3];
+      GStatBuf st;
+
+      if (sha256 == NULL || strlen (sha256) < 2)
+        continue;
+      sub[0] = sha256[0];
+      sub[1] = sha256[1];
+      sub[2] = '\0';
+      file = g_build_filename (dir, sub, sha256, NULL);
+
+      if (g_stat (file, &st) != 0)
+        add_problem (problems, DOSSIER_AUDIT_PROBLEM_ATTACHMENT, 0, "attachment", id, NULL,
+                     g_strdup_printf (_("attachment %" G_GINT64_FORMAT " has lost its content: the file “%s” is missing."),
+                                      id, file));
+      else if ((gint64)st.st_size != size)
+        add_problem (problems, DOSSIER_AUDIT_PROBLEM_ATTACHMENT, 0, "attachment", id, NULL,
+                     g_strdup_printf (_("attachment %" G_GINT64_FORMAT ": the file “%s” has %" G_GINT64_FORMAT " bytes but the record says %" G_GINT64_FORMAT ": it was changed outside Dossier."),
+                                      id, file, (gint64)st.st_size, size));
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    return _dossier_store_set_error (self, error, rc, _("Checking the attachments"));
+
+  return TRUE;
+}
+
 gboolean
 dossier_store_audit_verify (DossierStore  *self,
                             GPtrArray     *problems,
@@ -820,8 +995,11 @@ dossier_store_audit_verify (DossierStore  *self,
   if (!_dossier_store_exec (self, "BEGIN", error))
     return FALSE;
 
-  if (!verify_chain (self, problems, error) ||
-      !verify_data (self, problems, error))
+  if (!_dossier_store_quick_check (self, error) ||
+      !verify_chain (self, problems, error) ||
+      !verify_triggers (self, problems, error) ||
+      !verify_data (self, problems, error) ||
+      !verify_attachments (self, problems, error))
     {
       _dossier_store_exec (self, "ROLLBACK", NULL);
       return FALSE;

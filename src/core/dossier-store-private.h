@@ -24,6 +24,8 @@ gboolean      _dossier_store_set_error        (DossierStore  *self,
                                                int            rc,
                                                const char    *what);
 char         *_dossier_store_now              (void);
+gboolean      _dossier_store_quick_check      (DossierStore  *self,
+                                               GError       **error);
 const char   *_dossier_store_get_reason       (DossierStore  *self);
 void          _dossier_store_set_reason       (DossierStore  *self,
                                                const char    *reason);
@@ -37,8 +39,11 @@ gint64        _dossier_store_insert_internal  (DossierStore       *self,
 void          _dossier_audit_register_functions (DossierStore *self);
 gboolean      _dossier_audit_install_triggers   (DossierStore  *self,
                                                  GError       **error);
+GHashTable   *_dossier_audit_snapshot_columns   (DossierStore  *self,
+                                                 GError       **error);
 gboolean      _dossier_audit_baseline           (DossierStore  *self,
                                                  int            version,
+                                                 GHashTable    *before,
                                                  GError       **error);
 gint64        _dossier_audit_last_seq           (DossierStore  *self,
                                                  GError       **error);

@@ -27,6 +27,9 @@ typedef enum
   DOSSIER_STORE_ERROR_CONSTRAINT,     /* duplicate, unknown reference, immutable field… */
   DOSSIER_STORE_ERROR_INVALID,        /* a value failed validation (message names the field) */
   DOSSIER_STORE_ERROR_FAILED,
+  DOSSIER_STORE_ERROR_PERMISSION_DENIED,     /* the signed-in user's roles do not allow it (message names the role needed) */
+  DOSSIER_STORE_ERROR_AUTHENTICATION_FAILED, /* not signed in, wrong password, inactive account, locked session, too many attempts */
+  DOSSIER_STORE_ERROR_REASON_REQUIRED,       /* the change touches signed content and needs a reason */
 } DossierStoreError;
 
 GQuark dossier_store_error_quark (void);
@@ -148,6 +151,7 @@ typedef enum
   DOSSIER_AUDIT_PROBLEM_UNRECORDED,  /* a row the trail never saw created */
   DOSSIER_AUDIT_PROBLEM_VANISHED,    /* a row deleted without a trail entry */
   DOSSIER_AUDIT_PROBLEM_ATTACHMENT,  /* attachment content missing or of the wrong size */
+  DOSSIER_AUDIT_PROBLEM_DISABLED,    /* an audit or guard trigger was removed */
 } DossierAuditProblemKind;
 
 typedef struct

@@ -1,0 +1,730 @@
+/* dossier-window.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "dossier-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dossier-dossier-row.h"
+#include "dossier-dossier-view.h"
+#include "dossier-format.h"
+#include "dossier-schema.h"
+#include "dossier-window.h"
+
+struct _DossierWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  DossierStore         *store;
+  DossierDossierList   *list;
+
+  char                 *sort_order;    /* "updated" or "unit-no" */
+  char                 *kind_filter;   /* "" for any */
+  char                 *status_filter; /* "" for any */
+  char                 *institution_filter; /* institution id, "" for any */
+  GSettings            *settings;      /* NULL when the schema is not installed */
+  gboolean              rows_bound;
+  gboolean              rows_shown;
+  char                 *shown_error;
+
+  /* Template widgets */
+  AdwToastOverlay      *toast_overlay;
+  AdwLeaflet           *leaflet;
+  GtkWidget            *sidebar;
+  GtkWidget            *content;
+  AdwWindowTitle       *sidebar_title;
+  GtkMenuButton        *view_button;
+  GtkSearchEntry       *search_entry;
+  GtkStack             *sidebar_stack;
+  AdwStatusPage        *sidebar_empty_page;
+  GtkListView          *list_view;
+  GtkSingleSelection   *selection;
+  GtkStack             *content_stack;
+  DossierDossierView   *dossier_view;
+  GMenu                *kind_section;
+  GMenu                *status_menu;
+  GMenu                *institution_menu;
+};
+
+G_DEFINE_FINAL_TYPE (DossierWindow, dossier_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_SORT_ORDER,
+  PROP_KIND_FILTER,
+  PROP_STATUS_FILTER,
+  PROP_INSTITUTION_FILTER,
+  N_PROPS
+};
+
+enum {
+  ROWS_SHOWN,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static gboolean
+is_filtered (DossierWindow *self)
+{
+  return *self->kind_filter != '\0' || *self->status_filter != '\0' ||
+         *self->institution_filter != '\0';
+}
+
+static gboolean
+is_narrowed (DossierWindow *self)
+{
+  return dossier_dossier_list_get_search (self->list) != NULL || is_filtered (self);
+}
+
+/* Puts every part of the window in line with the list and the selection. */
+static void
+update_state (DossierWindow *self)
+{
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->list));
+  gboolean narrowed = is_narrowed (self);
+  gboolean filtered = is_filtered (self);
+  DossierDossier *selected = gtk_single_selection_get_selected_item (self->selection);
+  DossierContentPage page = dossier_format_content_page (n_items, narrowed, selected != NULL);
+  g_autofree char *count = dossier_format_list_count (n_items, narrowed);
+  const GError *error = dossier_dossier_list_get_error (self->list);
+
+  gtk_stack_set_visible_child_name (self->content_stack, dossier_format_content_page_name (page));
+  dossier_dossier_view_set_dossier (self->dossier_view, selected);
+
+  gtk_stack_set_visible_child_name (self->sidebar_stack, n_items > 0 ? "list" : "empty");
+  adw_status_page_set_title (self->sidebar_empty_page,
+                             narrowed ? _("No results") : _("No dossiers"));
+  adw_window_title_set_subtitle (self->sidebar_title, count);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.clear-filters", filtered);
+
+  /* The sort button doubles as the filter indicator. */
+  if (filtered)
+    gtk_widget_add_css_class (GTK_WIDGET (self->view_button), "filter-active");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->view_button), "filter-active");
+
+  /* Say it once, not on every update that still finds it. */
+  if (error != NULL && g_strcmp0 (error->message, self->shown_error) != 0)
+    dossier_window_show_toast (self, error->message);
+  g_free (self->shown_error);
+  self->shown_error = error != NULL ? g_strdup (error->message) : NULL;
+}
+
+/* List rows ------------------------------------------------------------------- */
+
+/* The list binds its first rows as soon as it has a model, which can be before
+ * the window is mapped; rows are shown once both have happened.  With nothing
+ * to list, the window is complete when mapped. */
+static void
+maybe_emit_rows_shown (DossierWindow *self)
+{
+  if (self->rows_shown || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+
+  if (self->rows_bound || g_list_model_get_n_items (G_LIST_MODEL (self->list)) == 0)
+    {
+      self->rows_shown = TRUE;
+      g_signal_emit (self, signals[ROWS_SHOWN], 0);
+    }
+}
+
+static void
+on_row_setup (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              DossierWindow            *self)
+{
+  gtk_list_item_set_child (item, dossier_dossier_row_new ());
+}
+
+static void
+on_row_bind (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             DossierWindow            *self)
+{
+  DossierDossierRow *row = DOSSIER_DOSSIER_ROW (gtk_list_item_get_child (item));
+
+  dossier_dossier_row_set_dossier (row, gtk_list_item_get_item (item));
+
+  self->rows_bound = TRUE;
+  maybe_emit_rows_shown (self);
+}
+
+static void
+on_row_unbind (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               DossierWindow            *self)
+{
+  dossier_dossier_row_set_dossier (DOSSIER_DOSSIER_ROW (gtk_list_item_get_child (item)), NULL);
+}
+
+static void
+show_content (DossierWindow *self)
+{
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child (self->leaflet, self->content);
+}
+
+/* Selecting only shows the dossier beside the list; going to it when the window
+ * is folded is activation (a click then, see the .ui; Enter always), so that
+ * moving through the list with the arrow keys stays in the list. */
+static void
+on_selected_item_changed (DossierWindow *self)
+{
+  update_state (self);
+}
+
+static void
+on_list_activate (GtkListView   *list_view,
+                  guint          position,
+                  DossierWindow *self)
+{
+  gtk_single_selection_set_selected (self->selection, position);
+  show_content (self);
+}
+
+static void
+on_folded_changed (DossierWindow *self)
+{
+  /* Folding shows the list first, unless a dossier is open. */
+  if (adw_leaflet_get_folded (self->leaflet) &&
+      gtk_single_selection_get_selected_item (self->selection) == NULL)
+    adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
+}
+
+/* Search ---------------------------------------------------------------------- */
+
+static void
+on_search_changed (GtkSearchEntry *entry,
+                   DossierWindow  *self)
+{
+  dossier_dossier_list_set_search (self->list, gtk_editable_get_text (GTK_EDITABLE (entry)));
+  update_state (self);
+}
+
+static void
+on_stop_search (GtkSearchEntry *entry,
+                DossierWindow  *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+}
+
+static void
+on_search_activate (GtkSearchEntry *entry,
+                    DossierWindow  *self)
+{
+  /* Enter opens the best (first) match. */
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->list)) > 0)
+    {
+      gtk_single_selection_set_selected (self->selection, 0);
+      show_content (self);
+    }
+}
+
+/* Sort and filters ------------------------------------------------------------ */
+
+/* An institution id from the filter action's target; 0 (any) for anything else. */
+static gint64
+parse_id (const char *text)
+{
+  gint64 id = 0;
+
+  if (*text != '\0' && !g_ascii_string_to_signed (text, 10, 1, G_MAXINT64, &id, NULL))
+    id = 0;
+
+  return id;
+}
+
+static void
+set_string (DossierWindow  *self,
+            char          **field,
+            const char     *value,
+            GParamSpec     *pspec)
+{
+  if (value == NULL)
+    value = "";
+
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+
+  g_free (*field);
+  *field = g_strdup (value);
+
+  if (self->list != NULL)
+    {
+      if (field == &self->sort_order)
+        dossier_dossier_list_set_sort (self->list,
+                                       g_str_equal (value, "unit-no") ? DOSSIER_SORT_UNIT_NO
+                                                                      : DOSSIER_SORT_UPDATED_DESC);
+      else if (field == &self->kind_filter)
+        dossier_dossier_list_set_kind (self->list, *value != '\0' ? value : NULL);
+      else if (field == &self->status_filter)
+        dossier_dossier_list_set_status (self->list, *value != '\0' ? value : NULL);
+      else if (field == &self->institution_filter)
+        dossier_dossier_list_set_institution (self->list, parse_id (value));
+      update_state (self);
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), pspec);
+}
+
+static void
+fill_choice_menu (GMenu      *menu,
+                  const char *column,
+                  const char *action,
+                  const char *any_label)
+{
+  const DossierTable *table = dossier_schema_lookup_table ("dossier");
+  const DossierColumn *c = dossier_schema_lookup_column (table, column);
+  g_autoptr(GMenuItem) any = g_menu_item_new (any_label, NULL);
+
+  g_menu_item_set_action_and_target (any, action, "s", "");
+  g_menu_append_item (menu, any);
+
+  for (const DossierChoice *choice = c->choices; choice->value != NULL; choice++)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (dossier_schema_choice_label (c, choice->value), NULL);
+
+      g_menu_item_set_action_and_target (item, action, "s", choice->value);
+      g_menu_append_item (menu, item);
+    }
+}
+
+/* The institutions that have dossiers; read again each time the menu opens, as
+ * dossiers come and go. */
+static void
+fill_institution_menu (DossierWindow *self)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GMenuItem) any = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->list == NULL)
+    return;
+
+  rows = dossier_dossier_list_get_institutions (self->list, &error);
+  if (rows == NULL)
+    {
+      g_warning ("Could not list the institutions for the filter: %s", error->message);
+      return;
+    }
+
+  g_menu_remove_all (self->institution_menu);
+
+  any = g_menu_item_new (_("Any Institution"), NULL);
+  g_menu_item_set_action_and_target (any, "win.institution-filter", "s", "");
+  g_menu_append_item (self->institution_menu, any);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GHashTable *row = g_ptr_array_index (rows, i);
+      g_autoptr(GMenuItem) item = NULL;
+      g_autofree char *label = NULL;
+
+      /* Names are data, not mnemonics. */
+      label = dossier_format_escape_mnemonic (g_hash_table_lookup (row, "name_zh"));
+      item = g_menu_item_new (label, NULL);
+      g_menu_item_set_action_and_target (item, "win.institution-filter", "s",
+                                         g_hash_table_lookup (row, "id"));
+      g_menu_append_item (self->institution_menu, item);
+    }
+}
+
+static void
+on_view_menu_shown (DossierWindow *self)
+{
+  fill_institution_menu (self);
+}
+
+/* Window state ---------------------------------------------------------------- */
+
+/* The settings, or NULL when the schema is not installed (tests, or running
+ * uninstalled without GSETTINGS_SCHEMA_DIR): the window then keeps its default
+ * size rather than aborting, which g_settings_new() would do. */
+static GSettings *
+settings_new_if_installed (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema == NULL)
+    {
+      g_debug ("No settings schema %s; the window size is not remembered", APP_ID);
+      return NULL;
+    }
+
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+static void
+restore_window_state (DossierWindow *self)
+{
+  if (self->settings == NULL)
+    return;
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+}
+
+static void
+save_window_state (DossierWindow *self)
+{
+  int width, height;
+
+  if (self->settings == NULL)
+    return;
+
+  /* The default size follows the user's resizing, but not maximizing, so it is
+   * the size to come back to when unmaximized. */
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_delay (self->settings);
+  if (width > 0 && height > 0)
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (GTK_WINDOW (self)));
+  g_settings_apply (self->settings);
+}
+
+static gboolean
+dossier_window_close_request (GtkWindow *window)
+{
+  save_window_state (DOSSIER_WINDOW (window));
+
+  return GTK_WINDOW_CLASS (dossier_window_parent_class)->close_request (window);
+}
+
+/* Actions --------------------------------------------------------------------- */
+
+static void
+clear_filters_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  DossierWindow *self = DOSSIER_WINDOW (widget);
+
+  g_object_set (self,
+                "kind-filter", "",
+                "status-filter", "",
+                "institution-filter", "",
+                NULL);
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  DossierWindow *self = DOSSIER_WINDOW (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+/* GObject --------------------------------------------------------------------- */
+
+static void
+dossier_window_constructed (GObject *object)
+{
+  DossierWindow *self = (DossierWindow *)object;
+
+  G_OBJECT_CLASS (dossier_window_parent_class)->constructed (object);
+
+  g_assert (DOSSIER_IS_STORE (self->store));
+
+  self->list = dossier_dossier_list_new (self->store);
+  dossier_dossier_list_set_sort (self->list,
+                                 g_str_equal (self->sort_order, "unit-no") ? DOSSIER_SORT_UNIT_NO
+                                                                           : DOSSIER_SORT_UPDATED_DESC);
+  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->list));
+  dossier_dossier_view_set_store (self->dossier_view, self->store);
+  fill_institution_menu (self);
+
+  g_signal_connect_object (gtk_menu_button_get_popover (self->view_button), "show",
+                           G_CALLBACK (on_view_menu_shown), self, G_CONNECT_SWAPPED);
+
+  update_state (self);
+}
+
+static void
+dossier_window_map (GtkWidget *widget)
+{
+  DossierWindow *self = DOSSIER_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (dossier_window_parent_class)->map (widget);
+
+  maybe_emit_rows_shown (self);
+}
+
+static void
+dossier_window_dispose (GObject *object)
+{
+  DossierWindow *self = (DossierWindow *)object;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), DOSSIER_TYPE_WINDOW);
+  g_clear_object (&self->list);
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (dossier_window_parent_class)->dispose (object);
+}
+
+static void
+dossier_window_finalize (GObject *object)
+{
+  DossierWindow *self = (DossierWindow *)object;
+
+  g_clear_pointer (&self->sort_order, g_free);
+  g_clear_pointer (&self->kind_filter, g_free);
+  g_clear_pointer (&self->status_filter, g_free);
+  g_clear_pointer (&self->institution_filter, g_free);
+  g_clear_pointer (&self->shown_error, g_free);
+
+  G_OBJECT_CLASS (dossier_window_parent_class)->finalize (object);
+}
+
+static void
+dossier_window_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  DossierWindow *self = DOSSIER_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+
+    case PROP_SORT_ORDER:
+      g_value_set_string (value, self->sort_order);
+      break;
+
+    case PROP_KIND_FILTER:
+      g_value_set_string (value, self->kind_filter);
+      break;
+
+    case PROP_STATUS_FILTER:
+      g_value_set_string (value, self->status_filter);
+      break;
+
+    case PROP_INSTITUTION_FILTER:
+      g_value_set_string (value, self->institution_filter);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dossier_window_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  DossierWindow *self = DOSSIER_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+
+    case PROP_SORT_ORDER:
+      set_string (self, &self->sort_order, g_value_get_string (value), pspec);
+      break;
+
+    case PROP_KIND_FILTER:
+      set_string (self, &self->kind_filter, g_value_get_string (value), pspec);
+      break;
+
+    case PROP_STATUS_FILTER:
+      set_string (self, &self->status_filter, g_value_get_string (value), pspec);
+      break;
+
+    case PROP_INSTITUTION_FILTER:
+      set_string (self, &self->institution_filter, g_value_get_string (value), pspec);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dossier_window_class_init (DossierWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = dossier_window_constructed;
+  object_class->dispose = dossier_window_dispose;
+  object_class->finalize = dossier_window_finalize;
+  object_class->get_property = dossier_window_get_property;
+  object_class->set_property = dossier_window_set_property;
+
+  widget_class->map = dossier_window_map;
+
+  window_class->close_request = dossier_window_close_request;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, DOSSIER_TYPE_STORE,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SORT_ORDER] =
+    g_param_spec_string ("sort-order", NULL, NULL, "updated",
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_KIND_FILTER] =
+    g_param_spec_string ("kind-filter", NULL, NULL, "",
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_STATUS_FILTER] =
+    g_param_spec_string ("status-filter", NULL, NULL, "",
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /* An institution id as text, "" for any: property actions take no int64. */
+  properties[PROP_INSTITUTION_FILTER] =
+    g_param_spec_string ("institution-filter", NULL, NULL, "",
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * DossierWindow::rows-shown:
+   *
+   * Emitted once, when the window is mapped and its list has bound its first
+   * rows (or has nothing to list): the moment the window is useful.
+   */
+  signals[ROWS_SHOWN] =
+    g_signal_new ("rows-shown",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
+  g_type_ensure (DOSSIER_TYPE_DOSSIER_VIEW);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/dossier-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, content);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, sidebar_title);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, view_button);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, sidebar_stack);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, sidebar_empty_page);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, list_view);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, selection);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, dossier_view);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, kind_section);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, status_menu);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, institution_menu);
+
+  gtk_widget_class_bind_template_callback (widget_class, on_row_setup);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_bind);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_unbind);
+  gtk_widget_class_bind_template_callback (widget_class, on_selected_item_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_list_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_folded_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_stop_search);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
+
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
+  gtk_widget_class_install_property_action (widget_class, "win.sort-order", "sort-order");
+  gtk_widget_class_install_property_action (widget_class, "win.kind-filter", "kind-filter");
+  gtk_widget_class_install_property_action (widget_class, "win.status-filter", "status-filter");
+  gtk_widget_class_install_property_action (widget_class, "win.institution-filter", "institution-filter");
+  gtk_widget_class_install_action (widget_class, "win.clear-filters", NULL, clear_filters_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
+}
+
+static void
+dossier_window_init (DossierWindow *self)
+{
+  self->sort_order = g_strdup ("updated");
+  self->kind_filter = g_strdup ("");
+  self->status_filter = g_strdup ("");
+  self->institution_filter = g_strdup ("");
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = settings_new_if_installed ();
+  restore_window_state (self);
+
+  fill_choice_menu (self->kind_section, "kind", "win.kind-filter", _("All Kinds"));
+  fill_choice_menu (self->status_menu, "status", "win.status-filter", _("Any Status"));
+
+  /* Typing anywhere in the window searches. */
+  gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self));
+
+#if DEVELOPMENT
+  gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+#endif
+}
+
+/* Public ---------------------------------------------------------------------- */
+
+DossierWindow *
+dossier_window_new (GtkApplication *application,
+                    DossierStore   *store)
+{
+  g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (DOSSIER_IS_STORE (store), NULL);
+
+  return g_object_new (DOSSIER_TYPE_WINDOW,
+                       "application", application,
+                       "store", store,
+                       NULL);
+}
+
+DossierStore *
+dossier_window_get_store (DossierWindow *self)
+{
+  g_return_val_if_fail (DOSSIER_IS_WINDOW (self), NULL);
+
+  return self->store;
+}
+
+DossierDossierList *
+dossier_window_get_list (DossierWindow *self)
+{
+  g_return_val_if_fail (DOSSIER_IS_WINDOW (self), NULL);
+
+  return self->list;
+}
+
+void
+dossier_window_focus_search (DossierWindow *self)
+{
+  g_return_if_fail (DOSSIER_IS_WINDOW (self));
+
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+void
+dossier_window_show_toast (DossierWindow *self,
+                           const char    *message)
+{
+  g_return_if_fail (DOSSIER_IS_WINDOW (self));
+  g_return_if_fail (message != NULL);
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
