@@ -15,7 +15,7 @@ test: deps-test build
 	build-aux/run-tests.sh $(BUILDDIR)
 
 bench: deps-test build
-	xvfb-run -a dbus-run-session -- meson test -C $(BUILDDIR) --suite bench --verbose
+	xvfb-run -a dbus-run-session -- meson test -C $(BUILDDIR) --benchmark --suite bench --verbose
 
 build:
 	@if [ ! -f $(BUILDDIR)/build.ninja ]; then meson setup $(BUILDDIR) $(MESON_OPTIONS); fi

@@ -20,7 +20,7 @@ test_packages=(
   sqlite3 libxml2-utils
   xvfb xauth dbus dbus-x11 at-spi2-core
   python3 python3-dogtail python3-gi gir1.2-atspi-2.0
-  gsettings-desktop-schemas imagemagick valgrind
+  gsettings-desktop-schemas imagemagick valgrind locales
 )
 
 case "${1:-run}" in
@@ -29,21 +29,36 @@ case "${1:-run}" in
   *) echo "usage: $0 run|test" >&2; exit 2 ;;
 esac
 
+sudo=()
+if [[ $(id -u) -ne 0 ]]; then
+  sudo=(sudo)
+fi
+
+# The tests and screenshots run the application in Chinese and English.
+ensure_locales() {
+  local have
+  have=$(locale -a 2>/dev/null | tr 'A-Z' 'a-z')
+  for l in zh_CN.UTF-8 en_US.UTF-8; do
+    if ! grep -qx "$(echo "${l/UTF-8/utf8}" | tr 'A-Z' 'a-z')" <<<"$have"; then
+      echo "Generating the $l locale"
+      "${sudo[@]}" localedef -i "${l%%.*}" -f UTF-8 "$l" || true
+    fi
+  done
+}
+
 missing=()
 for p in "${wanted[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
   [[ "$status" == "install ok installed" ]] || missing+=("$p")
 done
 
-if [[ ${#missing[@]} -eq 0 ]]; then
-  exit 0
+if [[ ${#missing[@]} -gt 0 ]]; then
+  echo "Installing missing packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -q
+  "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-echo "Installing missing packages: ${missing[*]}"
-sudo=()
-if [[ $(id -u) -ne 0 ]]; then
-  sudo=(sudo)
+if [[ "${1:-run}" == test ]]; then
+  ensure_locales
 fi
-export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update -q
-"${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -9,6 +9,7 @@
 #include <locale.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "dossier-check.h"
 #include "dossier-envelope.h"
@@ -304,6 +305,18 @@ count_report (DossierCheckReport *report,
   return TRUE;
 }
 
+/* Processor time of this process: on a busy machine a truer figure than the clock. */
+static double
+cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
+}
+
+static double last_cpu;
+
 static double
 full_check (DossierStore        *store,
             DossierCheckFlags    flags,
@@ -314,9 +327,11 @@ full_check (DossierStore        *store,
   g_autoptr(GTimer) timer = g_timer_new ();
   g_autoptr(GError) error = NULL;
   DossierCheckOptions options = { "2026-03-01", NULL, flags };
+  double cpu = cpu_seconds ();
 
   if (!dossier_check_dossiers (store, NULL, 0, &options, reports ? count_report : NULL, count, summary, NULL, &error))
     g_error ("%s", error->message);
+  last_cpu = cpu_seconds () - cpu;
   return g_timer_elapsed (timer, NULL);
 }
 
@@ -366,22 +381,23 @@ main (int   argc,
   add_row ("building the database (not part of the check)", "%.1f s", g_timer_elapsed (timer, NULL));
 
   first = full_check (store, DOSSIER_CHECK_DEFAULT, FALSE, &summary, &count);
-  add_row ("1. full check, first run (all computed and stored)", "%.2f s  (%s target %.0f s)", first,
-           first < TARGET_SECONDS ? "meets" : "MISSES", TARGET_SECONDS);
+  add_row ("1. full check, first run (all computed and stored)", "%.2f s, %.2f s CPU  (%s target %.0f s)", first,
+           last_cpu, first < TARGET_SECONDS ? "meets" : "MISSES", TARGET_SECONDS);
   add_row ("   verdicts", "%u pass, %u warnings, %u errors; %u computed",
            summary.n_passed, summary.n_warnings, summary.n_errors, summary.n_recomputed);
 
   seconds = full_check (store, DOSSIER_CHECK_DEFAULT, FALSE, &summary, &count);
-  add_row ("2. full check, nothing changed (stored results current)", "%.2f s  (%u reused)", seconds, summary.n_reused);
+  add_row ("2. full check, nothing changed (stored results current)", "%.2f s, %.2f s CPU  (%u reused)", seconds,
+           last_cpu, summary.n_reused);
 
   seconds = full_check (store, DOSSIER_CHECK_DEFAULT, TRUE, &summary, &count);
-  add_row ("3. full check reading every report back (as the CLI does)", "%.2f s  (%s target %.0f s; %u findings)",
-           seconds, seconds < TARGET_SECONDS ? "meets" : "MISSES", TARGET_SECONDS, count.findings);
+  add_row ("3. full check with every report (as `check --json` does)", "%.2f s, %.2f s CPU  (%s target %.0f s; %u findings)",
+           seconds, last_cpu, seconds < TARGET_SECONDS ? "meets" : "MISSES", TARGET_SECONDS, count.findings);
 
   count = (Count) { 0 };
   seconds = full_check (store, DOSSIER_CHECK_FORCE, TRUE, &summary, &count);
-  add_row ("4. full check, forced (all computed again, reports built)", "%.2f s  (%s target %.0f s)",
-           seconds, seconds < TARGET_SECONDS ? "meets" : "MISSES", TARGET_SECONDS);
+  add_row ("4. full check, forced (all computed again, reports built)", "%.2f s, %.2f s CPU  (%s target %.0f s)",
+           seconds, last_cpu, seconds < TARGET_SECONDS ? "meets" : "MISSES", TARGET_SECONDS);
 
   /* The editor and the gate check one dossier at a time: the editor with the
    * worst-case tier, the gate without it (it cannot block by default). */
@@ -406,7 +422,8 @@ main (int   argc,
                "%.2f ms", g_timer_elapsed (one, NULL) * 1000 / n);
     }
 
-  g_print ("\nTarget: checking all %d dossiers under %.0f s: %s (first run %.2f s).\n", opt_count, TARGET_SECONDS,
+  g_print ("\nTarget: checking all %d dossiers under %.0f s: %s (first run %.2f s; other processes on a\n"
+           "busy machine slow the clock, compare the CPU figures).\n", opt_count, TARGET_SECONDS,
            first < TARGET_SECONDS ? "met" : "NOT met", first);
 
   g_clear_object (&store);

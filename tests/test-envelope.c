@@ -574,6 +574,19 @@ test_xml_samples (void)
     g_assert_nonnull (strstr (e2->message, "too large"));
     g_assert_null (dossier_envelope_from_xml ("\x89PNG\r\n\x1a\n", 8, NULL, NULL, &e3));
     g_assert_error (e3, DOSSIER_ENVELOPE_ERROR, DOSSIER_ENVELOPE_ERROR_XML);
+
+    /* UTF-16 could hide a DTD from a look at the bytes: it is refused as such. */
+    {
+      g_autoptr(GError) e4 = NULL;
+      g_autofree gchar *utf16 = NULL;
+      gsize written = 0;
+
+      utf16 = g_convert ("<?xml version=\"1.0\" encoding=\"UTF-16\"?><!DOCTYPE e [<!ENTITY a \"b\">]><e/>", -1,
+                         "UTF-16LE", "UTF-8", NULL, &written, NULL);
+      g_assert_nonnull (utf16);
+      g_assert_null (dossier_envelope_from_xml (utf16, written, NULL, NULL, &e4));
+      g_assert_nonnull (strstr (e4->message, "UTF-8"));
+    }
   }
 }
 

@@ -17,22 +17,22 @@ CREATE TABLE setting (
 
 INSERT INTO setting (key, value, source, description) VALUES
   ('filing.number_pattern', '{PROVINCE}械定制备{YYYY}{NNNN}号',
-   'NMPA/NHC Announcement 2019 No. 53, Art. 9 (filing number format)',
+   'NMPA/NHC Announcement 2019 No. 53, chapter 2 (filing; number format as issued by provincial regulators)',
    'Pattern of customized-device filing numbers'),
   ('dossier.unit_number_pattern', 'DSR-{YYYY}-{NNNNNN}',
-   'Manufacturer quality system (unique device unit number, Announcement 2019 No. 53 Art. 23)',
+   'NMPA/NHC Announcement 2019 No. 53, chapter 3 (a unique number for every unit); pattern set by the manufacturer''s quality system',
    'Pattern of the unique number given to every device unit'),
   ('device.implantable_min_days', '30',
-   'Medical Device Classification Rules (NMPA Order No. 15, 2015), Art. 10: long-term use, implantable',
+   'Rules for Classification of Medical Devices (CFDA Order No. 15, 2015): implantable = in the body 30 days or more',
    'Intended days in the body from which a device counts as implantable'),
   ('filing.default_case_threshold', '50',
-   'NMPA/NHC Announcement 2019 No. 53, Art. 34 (move to registration); figure set by the manufacturer',
+   'NMPA/NHC Announcement 2019 No. 53 (move to registration when cases suffice); figure set by the manufacturer',
    'Clinical cases after which a customized filing should move to registration'),
   ('retention.default_years', '10',
    'GMP (2014) Appendix: customized devices; at least device lifetime and 2 years after release',
    'Record retention in years for non-implantable units'),
   ('annual_report.deadline', '01-31',
-   'NMPA/NHC Announcement 2019 No. 53, Art. 27 (annual report on the previous year)',
+   'NMPA/NHC Announcement 2019 No. 53 (annual report on the previous year); deadline configurable',
    'Month and day by which the annual report is due');
 
 -- Yearly serials for generated numbers (unit numbers).

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <errno.h>
 #include <glib/gi18n.h>
 #include <sodium.h>
@@ -417,7 +418,7 @@ signatures_sign (DossierCli  *cli,
   if (signature == 0)
     return dossier_cli_fail (store_error_exit (error), "%s", error->message);
 
-  g_print (_("Signature %" G_GINT64_FORMAT " recorded.\n"), signature);
+  g_print (_("Signature %" PRId64 " recorded.\n"), signature);
   return DOSSIER_CLI_EXIT_OK;
 }
 

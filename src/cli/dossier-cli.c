@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "dossier-cli.h"
+#include "dossier-cli-check.h"
 #include "dossier-cli-signatures.h"
 #include "dossier-json.h"
 
@@ -34,12 +35,27 @@ typedef struct
   const char            *summary; /* N_() */
 } DossierCliCommand;
 
+static int
+run_check (DossierCli  *cli,
+           int          argc,
+           char       **argv)
+{
+  g_autoptr(DossierStore) store = NULL;
+  int exit_code = DOSSIER_CLI_EXIT_OK;
+
+  if (!(store = dossier_cli_open_store (cli, FALSE, &exit_code)))
+    return exit_code;
+
+  return dossier_cli_check (store, argc, argv);
+}
+
 static const DossierCliCommand commands[] = {
   { "init", dossier_cli_init, N_("Create the database or upgrade it to the current schema") },
   { "demo", dossier_cli_demo, N_("Fill an empty database with demonstration data") },
   { "list", dossier_cli_list, N_("List dossiers, optionally filtered") },
   { "show", dossier_cli_show, N_("Show the whole record of one dossier") },
   { "audit", dossier_cli_audit, N_("Check the audit trail for tampering (audit verify)") },
+  { "check", run_check, N_("Check dossiers against their registered size ranges and the customized-device rules") },
   { "signatures", dossier_cli_signatures, N_("Check, list and sign the electronic signatures of dossiers") },
   { "user", dossier_cli_user, N_("Add and list user accounts") },
 };

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <sodium.h>
 #include <sqlite3.h>
@@ -1327,7 +1328,7 @@ dossier_auth_set_password (DossierStore  *store,
   if (user == NULL)
     {
       g_set_error (error, DOSSIER_STORE_ERROR, DOSSIER_STORE_ERROR_NOT_FOUND,
-                   _("There is no user account with id %" G_GINT64_FORMAT "."), user_id);
+                   _("There is no user account with id %" PRId64 "."), user_id);
       return FALSE;
     }
 

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <sqlite3.h>
 #include <string.h>
@@ -496,7 +497,7 @@ dossier_canonical_read (DossierStore      *store,
   if (n_dossier == 0)
     {
       g_set_error (error, DOSSIER_STORE_ERROR, DOSSIER_STORE_ERROR_NOT_FOUND,
-                   _("There is no %s with id %" G_GINT64_FORMAT "."),
+                   _("There is no %s with id %" PRId64 "."),
                    dossier_schema_table_label ("dossier"), dossier_id);
       return NULL;
     }

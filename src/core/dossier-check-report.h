@@ -100,7 +100,9 @@ gint64                       dossier_check_report_get_envelope_id    (DossierChe
 int                          dossier_check_report_get_envelope_version (DossierCheckReport *self);
 const char                  *dossier_check_report_get_checked_at     (DossierCheckReport *self);
 const char                  *dossier_check_report_get_inputs_hash    (DossierCheckReport *self);
-/* TRUE when the stored result was still current and was read back, not recomputed. */
+/* TRUE when the stored result was still current, so nothing was computed and stored
+ * anew (the report is then derived again from the same inputs, or read from the
+ * stored JSON by dossier_check_get_stored_report()); checked_at is the stored one. */
 gboolean                     dossier_check_report_get_from_store     (DossierCheckReport *self);
 
 DossierVerdict               dossier_check_report_get_verdict        (DossierCheckReport *self);

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <sqlite3.h>
 #include <string.h>
@@ -70,7 +71,8 @@ typedef struct
   gint64      patient_id;
   char       *birth_year;
   char       *design_requirements;
-  char      **order_values;          /* one per Context.order_fields */
+  char      **order_values;          /* one per Context.order_fields; NULL where empty */
+  guint       n_order_values;
 
   gint64      iteration_id;          /* the latest design version, or 0 */
   int         iteration_version;
@@ -172,7 +174,10 @@ input_clear (Input *in)
   g_free (in->model_code);
   g_free (in->birth_year);
   g_free (in->design_requirements);
-  g_strfreev (in->order_values);
+  /* Not g_strfreev(): an empty field is a NULL in the middle. */
+  for (guint i = 0; i < in->n_order_values; i++)
+    g_free (in->order_values[i]);
+  g_free (in->order_values);
   g_clear_pointer (&in->values, g_ptr_array_unref);
   g_free (in->confirmed_on);
   g_free (in->processing_start);
@@ -1414,7 +1419,7 @@ evaluate_customized (Context            *ctx,
 
   filing_name = filing != NULL && filing->number != NULL
     ? g_strdup (filing->number)
-    : g_strdup_printf (_("no. %" G_GINT64_FORMAT " (draft)"), in->filing_id);
+    : g_strdup_printf (_("no. %" PRId64 " (draft)"), in->filing_id);
 
   /* The values entered are shown, though no size range applies. */
   for (guint i = 0; in->values != NULL && i < in->values->len; i++)
@@ -1705,6 +1710,7 @@ read_dossier_row (Context      *ctx,
   in->birth_year = column_text (stmt, 11);
   in->design_requirements = column_text (stmt, 12);
   in->order_values = g_new0 (char *, n + 1);
+  in->n_order_values = n;
   for (guint i = 0; i < n; i++)
     in->order_values[i] = column_text (stmt, 13 + (int)i);
 }
@@ -1947,7 +1953,7 @@ dossier_model (DossierStore  *store,
   if (rc == SQLITE_DONE)
     {
       g_set_error (error, DOSSIER_STORE_ERROR, DOSSIER_STORE_ERROR_NOT_FOUND,
-                   _("There is no %s with id %" G_GINT64_FORMAT "."), dossier_schema_table_label ("dossier"), dossier_id);
+                   _("There is no %s with id %" PRId64 "."), dossier_schema_table_label ("dossier"), dossier_id);
       return FALSE;
     }
   if (rc != SQLITE_ROW)

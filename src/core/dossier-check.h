@@ -109,7 +109,9 @@ gboolean            dossier_check_is_gated    (const char                 *old_s
  * gated, checks the dossier as if it had new_status and refuses with
  * DOSSIER_STORE_ERROR_CONSTRAINT and a message listing the standing errors and the
  * ways forward.  The worst-case tier is left out unless configured as an error, so
- * the gate stays quick on a large database. */
+ * the gate stays quick on a large database.  Everything but the status is read as
+ * stored: a write that changes the design or the model together with the status is
+ * checked on its old design. */
 gboolean            dossier_check_gate        (DossierStore               *store,
                                                gint64                      dossier_id,
                                                const char                 *new_status,

@@ -626,8 +626,11 @@ dossier_new_dossier_state_compute (const DossierNewDossier *choices,
           state->patient_error = g_strdup_printf (_("%s: %s"), dossier_schema_column_label ("patient", "code"),
                                                   local_error->message);
         }
-      else if (is_blank (choices->patient_sex) ||
-               dossier_schema_choice_label (sex, choices->patient_sex) == choices->patient_sex)
+      else if (is_blank (choices->patient_sex))
+        {
+          /* Not chosen yet is not a mistake; the hint asks for it. */
+        }
+      else if (dossier_schema_choice_label (sex, choices->patient_sex) == choices->patient_sex)
         {
           state->patient_error_column = "sex";
           state->patient_error = g_strdup_printf (_("%s: %s"), dossier_schema_column_label ("patient", "sex"),
@@ -663,8 +666,12 @@ dossier_new_dossier_state_compute (const DossierNewDossier *choices,
   else if (!patient_ready)
     {
       state->step = DOSSIER_NEW_DOSSIER_PATIENT;
-      state->hint = state->patient_error != NULL ? _("Correct the new patient’s details.")
-                                                 : _("Enter the patient’s code, or pick an existing patient.");
+      if (state->patient_error != NULL)
+        state->hint = _("Correct the new patient’s details.");
+      else if (state->new_patient)
+        state->hint = _("Choose the new patient’s sex.");
+      else
+        state->hint = _("Enter the patient’s code, or pick an existing patient.");
     }
   else if (customized && choices->filing_id <= 0)
     {

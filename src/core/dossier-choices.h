@@ -124,7 +124,8 @@ typedef struct
   gboolean    needs_filing;               /* customized */
   gboolean    needs_model;                /* patient-matched */
   gboolean    new_patient;                /* a new patient will be added */
-  const char *patient_error_column;       /* "code", "sex", "birth_year" or NULL */
+  const char *patient_error_column;       /* "code", "sex", "birth_year" or NULL (a sex not yet
+                                           * chosen is missing, not wrong) */
   char       *patient_error;              /* what is wrong with the new patient */
   gboolean    can_create;
   const char *hint;                       /* a translated sentence: what to do next */

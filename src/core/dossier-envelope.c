@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -1174,7 +1175,7 @@ dossier_envelope_load (DossierStore  *store,
   if (list->len == 0)
     {
       g_set_error (error, DOSSIER_ENVELOPE_ERROR, DOSSIER_ENVELOPE_ERROR_NOT_FOUND,
-                   _("There is no registered size range with id %" G_GINT64_FORMAT "."), id);
+                   _("There is no registered size range with id %" PRId64 "."), id);
       return NULL;
     }
   return g_object_ref (g_ptr_array_index (list, 0));
@@ -1290,7 +1291,7 @@ query_status (DossierStore  *store,
   if (rc == SQLITE_DONE)
     {
       g_set_error (error, DOSSIER_ENVELOPE_ERROR, DOSSIER_ENVELOPE_ERROR_NOT_FOUND,
-                   _("There is no registered size range with id %" G_GINT64_FORMAT "."), id);
+                   _("There is no registered size range with id %" PRId64 "."), id);
       return FALSE;
     }
   if (rc != SQLITE_ROW)
@@ -1894,6 +1895,14 @@ parse_document (const char  *data,
                    length, DOSSIER_ENVELOPE_XML_MAX_BYTES);
       return NULL;
     }
+  /* Only UTF-8 (which has no NUL bytes in text), so that the look for a DTD below
+   * cannot be dodged with UTF-16. */
+  if (memchr (data, '\0', length) != NULL)
+    {
+      g_set_error_literal (error, DOSSIER_ENVELOPE_ERROR, DOSSIER_ENVELOPE_ERROR_XML,
+                           _("The size range file is not UTF-8 text."));
+      return NULL;
+    }
   if (g_strstr_len (data, length, "<!DOCTYPE") != NULL || g_strstr_len (data, length, "<!ENTITY") != NULL)
     {
       g_set_error_literal (error, DOSSIER_ENVELOPE_ERROR, DOSSIER_ENVELOPE_ERROR_XML,
@@ -2334,7 +2343,7 @@ model_identity (DossierStore  *store,
   if (rc == SQLITE_DONE)
     {
       g_set_error (error, DOSSIER_ENVELOPE_ERROR, DOSSIER_ENVELOPE_ERROR_NOT_FOUND,
-                   _("There is no registered model with id %" G_GINT64_FORMAT "."), model_id);
+                   _("There is no registered model with id %" PRId64 "."), model_id);
       return FALSE;
     }
   if (rc != SQLITE_ROW)

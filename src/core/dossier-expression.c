@@ -1398,6 +1398,10 @@ dossier_expression_evaluate (DossierExpression     *self,
       sqlite3_bind_text (self->stmt, i + 1, text, -1, SQLITE_TRANSIENT);
     }
 
+  /* SQLite counts the steps of a statement over all its runs, and the fuse below is
+   * for one run: without the reset, every so many evaluations one would be cut off. */
+  sqlite3_stmt_status (self->stmt, SQLITE_STMTSTATUS_VM_STEP, TRUE);
+
   rc = sqlite3_step (self->stmt);
   if (rc != SQLITE_ROW)
     {

@@ -23,7 +23,8 @@ G_BEGIN_DECLS
  * it is.  The parsed rule becomes a SELECT on a private in-memory SQLite connection
  * whose authorizer denies everything but that SELECT and Dossier's own arithmetic
  * functions; parameter values are bound, never written into SQL.  Arithmetic is exact
- * decimal (see dossier-decimal.h), so 3 >= 0.1 * 30 holds, as it should. */
+ * decimal (see dossier-decimal.h), so 3 >= 0.1 * 30 holds, as it should.  Each
+ * expression has its own connection: use one from one thread at a time. */
 
 #define DOSSIER_EXPRESSION_ERROR (dossier_expression_error_quark ())
 

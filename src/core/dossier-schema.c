@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <errno.h>
 #include <math.h>
@@ -773,7 +774,7 @@ dossier_schema_check_value (const DossierTable   *table,
           }
         if (v < min || v > max)
           {
-            g_autofree char *msg = g_strdup_printf (_("must be between %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT ", found %" G_GINT64_FORMAT),
+            g_autofree char *msg = g_strdup_printf (_("must be between %" PRId64 " and %" PRId64 ", found %" PRId64),
                                                     min, max, v);
             return fail (error, column, msg);
           }

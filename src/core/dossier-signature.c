@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
@@ -606,7 +607,7 @@ check_not_author (DossierStore      *store,
           g_autofree char *when = format_stamp (e->at);
 
           return refuse (error, DOSSIER_STORE_ERROR_PERMISSION_DENIED,
-                         _("%s cannot sign the %s: %s wrote part of the content it covers (%s %" G_GINT64_FORMAT ", audit entry %" G_GINT64_FORMAT " of %s). The author of a record cannot approve or release it."),
+                         _("%s cannot sign the %s: %s wrote part of the content it covers (%s %" PRId64 ", audit entry %" PRId64 " of %s). The author of a record cannot approve or release it."),
                          login, dossier_sign_point_get_label (point), login,
                          dossier_schema_table_label (e->table_name), e->row_id, e->seq, when);
         }
@@ -1235,13 +1236,13 @@ describe_change (const DossierAuditEntry *e)
       g_autofree char *new_value = quote_value (e->new_value);
 
       /* Translators: "changed Design iteration 3, Notes: “a” → “b”" */
-      what = g_strdup_printf (_("changed %s %" G_GINT64_FORMAT ", %s: %s → %s"), table, e->row_id,
+      what = g_strdup_printf (_("changed %s %" PRId64 ", %s: %s → %s"), table, e->row_id,
                               dossier_schema_column_label (e->table_name, e->field), old_value, new_value);
     }
   else if (g_strcmp0 (e->action, "create") == 0)
-    what = g_strdup_printf (_("added %s %" G_GINT64_FORMAT), table, e->row_id);
+    what = g_strdup_printf (_("added %s %" PRId64), table, e->row_id);
   else
-    what = g_strdup_printf (_("removed %s %" G_GINT64_FORMAT), table, e->row_id);
+    what = g_strdup_printf (_("removed %s %" PRId64), table, e->row_id);
 
   if (e->reason != NULL && *e->reason != '\0')
     /* Translators: "<date> <login> <what> (reason: <reason>)" */
@@ -1263,7 +1264,7 @@ dossier_signature_describe_state (DossierStore           *store,
     case DOSSIER_SIGNATURE_VALID:
       if (signature->current)
         return g_strdup (_("Valid: the signed content is unchanged."));
-      return g_strdup_printf (_("Valid, superseded by signature %" G_GINT64_FORMAT "."), signature->superseded_by);
+      return g_strdup_printf (_("Valid, superseded by signature %" PRId64 "."), signature->superseded_by);
 
     case DOSSIER_SIGNATURE_TAMPERED:
       return g_strdup_printf (_("Not valid: %s."), signature->problem);
@@ -1382,7 +1383,7 @@ verify (DossierStore  *store,
           state = dossier_signature_describe_state (store, s);
           add_problem (problems, dossier_id, unit_no, s->id,
                        /* Translators: "DSR-2026-000001: signature 3 (Approved by …): No longer valid: …" */
-                       g_strdup_printf (_("%s: signature %" G_GINT64_FORMAT " (%s): %s"),
+                       g_strdup_printf (_("%s: signature %" PRId64 " (%s): %s"),
                                         unit_no, s->id, description, state));
         }
 
@@ -1405,7 +1406,7 @@ verify (DossierStore  *store,
           if (n_checked != NULL)
             (*n_checked)++;
           add_problem (problems, dossier_id, unit_no, signature_id,
-                       g_strdup_printf (_("%s: signature %" G_GINT64_FORMAT " (%s) was deleted outside Dossier."),
+                       g_strdup_printf (_("%s: signature %" PRId64 " (%s) was deleted outside Dossier."),
                                         unit_no, signature_id, label));
         }
       sqlite3_reset (stmt);

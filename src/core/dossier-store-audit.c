@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -573,7 +574,7 @@ _dossier_audit_seal (DossierStore  *self,
       if (prev == NULL)
         {
           g_set_error (error, DOSSIER_STORE_ERROR, DOSSIER_STORE_ERROR_CORRUPT,
-                       _("The audit trail is damaged: entry %" G_GINT64_FORMAT " is not sealed. Run “dossier-cli audit verify”."),
+                       _("The audit trail is damaged: entry %" PRId64 " is not sealed. Run “dossier-cli audit verify”."),
                        after_seq);
           return FALSE;
         }
@@ -681,7 +682,7 @@ verify_chain (DossierStore  *self,
       if (stored_hash == NULL)
         {
           add_problem (problems, DOSSIER_AUDIT_PROBLEM_UNSEALED, seq, NULL, 0, NULL,
-                       g_strdup_printf (_("Audit entry %" G_GINT64_FORMAT " is not sealed into the chain: it was written outside Dossier."), seq));
+                       g_strdup_printf (_("Audit entry %" PRId64 " is not sealed into the chain: it was written outside Dossier."), seq));
           continue;
         }
 
@@ -689,15 +690,15 @@ verify_chain (DossierStore  *self,
         {
           if (seq == prev_seq + 2)
             add_problem (problems, DOSSIER_AUDIT_PROBLEM_CHAIN, seq, NULL, 0, NULL,
-                         g_strdup_printf (_("Audit entry %" G_GINT64_FORMAT " is missing: the chain is broken before entry %" G_GINT64_FORMAT "."),
+                         g_strdup_printf (_("Audit entry %" PRId64 " is missing: the chain is broken before entry %" PRId64 "."),
                                           prev_seq + 1, seq));
           else if (seq != prev_seq + 1)
             add_problem (problems, DOSSIER_AUDIT_PROBLEM_CHAIN, seq, NULL, 0, NULL,
-                         g_strdup_printf (_("Audit entries %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT " are missing: the chain is broken before entry %" G_GINT64_FORMAT "."),
+                         g_strdup_printf (_("Audit entries %" PRId64 " to %" PRId64 " are missing: the chain is broken before entry %" PRId64 "."),
                                           prev_seq + 1, seq - 1, seq));
           else
             add_problem (problems, DOSSIER_AUDIT_PROBLEM_CHAIN, seq, NULL, 0, NULL,
-                         g_strdup_printf (_("Audit entry %" G_GINT64_FORMAT " does not link to entry %" G_GINT64_FORMAT ": the chain was altered."),
+                         g_strdup_printf (_("Audit entry %" PRId64 " does not link to entry %" PRId64 ": the chain was altered."),
                                           seq, prev_seq));
         }
 
@@ -705,7 +706,7 @@ verify_chain (DossierStore  *self,
       if (!g_str_equal (computed, stored_hash))
         add_problem (problems, DOSSIER_AUDIT_PROBLEM_CHAIN, seq,
                      (const char *)sqlite3_column_text (stmt, 4), sqlite3_column_int64 (stmt, 5), NULL,
-                     g_strdup_printf (_("Audit entry %" G_GINT64_FORMAT " was changed after it was written (its hash does not match its content)."), seq));
+                     g_strdup_printf (_("Audit entry %" PRId64 " was changed after it was written (its hash does not match its content)."), seq));
 
       g_free (prev);
       prev = g_strdup (stored_hash);
@@ -745,20 +746,20 @@ run_problem_query (DossierStore            *self,
       switch (kind)
         {
         case DOSSIER_AUDIT_PROBLEM_MISMATCH:
-          message = g_strdup_printf (_("%s %" G_GINT64_FORMAT ", field “%s”: the value is “%s” but the audit trail says “%s”: it was changed outside Dossier."),
+          message = g_strdup_printf (_("%s %" PRId64 ", field “%s”: the value is “%s” but the audit trail says “%s”: it was changed outside Dossier."),
                                      table, row_id, field,
                                      sqlite3_column_type (stmt, 1) == SQLITE_NULL ? "NULL" : (const char *)sqlite3_column_text (stmt, 1),
                                      sqlite3_column_type (stmt, 2) == SQLITE_NULL ? "NULL" : (const char *)sqlite3_column_text (stmt, 2));
           break;
 
         case DOSSIER_AUDIT_PROBLEM_UNRECORDED:
-          message = g_strdup_printf (_("%s %" G_GINT64_FORMAT " has no creation entry in the audit trail: it was added outside Dossier."),
+          message = g_strdup_printf (_("%s %" PRId64 " has no creation entry in the audit trail: it was added outside Dossier."),
                                      table, row_id);
           break;
 
         case DOSSIER_AUDIT_PROBLEM_VANISHED:
         default:
-          message = g_strdup_printf (_("%s %" G_GINT64_FORMAT " was deleted without an audit entry: it was removed outside Dossier."),
+          message = g_strdup_printf (_("%s %" PRId64 " was deleted without an audit entry: it was removed outside Dossier."),
                                      table, row_id);
           break;
         }
@@ -967,11 +968,11 @@ verify_attachments (DossierStore  *self,
 
       if (g_stat (file, &st) != 0)
         add_problem (problems, DOSSIER_AUDIT_PROBLEM_ATTACHMENT, 0, "attachment", id, NULL,
-                     g_strdup_printf (_("attachment %" G_GINT64_FORMAT " has lost its content: the file “%s” is missing."),
+                     g_strdup_printf (_("attachment %" PRId64 " has lost its content: the file “%s” is missing."),
                                       id, file));
       else if ((gint64)st.st_size != size)
         add_problem (problems, DOSSIER_AUDIT_PROBLEM_ATTACHMENT, 0, "attachment", id, NULL,
-                     g_strdup_printf (_("attachment %" G_GINT64_FORMAT ": the file “%s” has %" G_GINT64_FORMAT " bytes but the record says %" G_GINT64_FORMAT ": it was changed outside Dossier."),
+                     g_strdup_printf (_("attachment %" PRId64 ": the file “%s” has %" PRId64 " bytes but the record says %" PRId64 ": it was changed outside Dossier."),
                                       id, file, (gint64)st.st_size, size));
     }
   sqlite3_finalize (stmt);

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -882,7 +883,7 @@ read_row (DossierStore  *self,
   if (rc == SQLITE_DONE)
     {
       g_set_error (error, DOSSIER_STORE_ERROR, DOSSIER_STORE_ERROR_NOT_FOUND,
-                   _("There is no %s with id %" G_GINT64_FORMAT "."),
+                   _("There is no %s with id %" PRId64 "."),
                    dossier_schema_table_label (table), id);
       return NULL;
     }

@@ -106,7 +106,7 @@ dossier_editor_timestamp_to_input (const char *stored)
   return dossier_format_timestamp (stored);
 }
 
-/* "2026-03-02 14:05", with optional seconds, or with a T. */
+/* "2026-03-02 14:05", with optional seconds, with a space or a T. */
 static gboolean
 parse_local_time (const char *text,
                   int        *y,
@@ -116,30 +116,18 @@ parse_local_time (const char *text,
                   int        *mi,
                   int        *s)
 {
-  static const char * const formats[] = {
-    "%4d-%2d-%2d %2d:%2d:%2d%n",
-    "%4d-%2d-%2dT%2d:%2d:%2d%n",
-  };
-  static const char * const short_formats[] = {
-    "%4d-%2d-%2d %2d:%2d%n",
-    "%4d-%2d-%2dT%2d:%2d%n",
-  };
-  int n;
+  char sep;
+  int n = -1;
 
-  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
-    {
-      n = -1;
-      if (sscanf (text, formats[i], y, mo, d, h, mi, s, &n) == 6 && n >= 0 && text[n] == '\0')
-        return TRUE;
-    }
+  if (sscanf (text, "%4d-%2d-%2d%c%2d:%2d:%2d%n", y, mo, d, &sep, h, mi, s, &n) == 7 &&
+      n >= 0 && text[n] == '\0' && (sep == ' ' || sep == 'T'))
+    return TRUE;
 
+  n = -1;
   *s = 0;
-  for (guint i = 0; i < G_N_ELEMENTS (short_formats); i++)
-    {
-      n = -1;
-      if (sscanf (text, short_formats[i], y, mo, d, h, mi, &n) == 5 && n >= 0 && text[n] == '\0')
-        return TRUE;
-    }
+  if (sscanf (text, "%4d-%2d-%2d%c%2d:%2d%n", y, mo, d, &sep, h, mi, &n) == 6 &&
+      n >= 0 && text[n] == '\0' && (sep == ' ' || sep == 'T'))
+    return TRUE;
 
   return FALSE;
 }
@@ -227,6 +215,30 @@ gint64
 dossier_editor_next_position (GPtrArray *steps)
 {
   return next_of (steps, "position");
+}
+
+gint64
+dossier_editor_row_id (GHashTable *row)
+{
+  const char *id = row != NULL ? g_hash_table_lookup (row, "id") : NULL;
+
+  return id != NULL ? g_ascii_strtoll (id, NULL, 10) : 0;
+}
+
+char *
+dossier_editor_today (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  return g_date_time_format (now, "%Y-%m-%d");
+}
+
+char *
+dossier_editor_now (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  return g_date_time_format (now, "%Y-%m-%dT%H:%M:%S%:z");
 }
 
 /* Attachments ----------------------------------------------------------------- */

@@ -61,6 +61,12 @@ gint64       dossier_editor_next_version        (GPtrArray   *iterations);
 /* The next position of a processing step, likewise. */
 gint64       dossier_editor_next_position       (GPtrArray   *steps);
 
+/* The id of a row as from dossier_store_get_row(), 0 when absent. */
+gint64       dossier_editor_row_id              (GHashTable  *row);
+/* Today as YYYY-MM-DD, and now as ISO 8601 with the UTC offset, local time. */
+char        *dossier_editor_today               (void);
+char        *dossier_editor_now                 (void);
+
 /* Attachments ----------------------------------------------------------------- */
 
 /* The attachment section that files added while a page is shown belong to. */

@@ -36,6 +36,7 @@ typedef struct
   GtkLabel            *message;
   GPtrArray           *values;      /* combo: the stored value at each position (NULL: none) */
   char                *error;
+  GPtrArray           *connected;   /* objects with handlers of this field, held until it goes */
 } Field;
 
 struct _DossierRegistryForm
@@ -51,6 +52,9 @@ struct _DossierRegistryForm
   GPtrArray          *fields;       /* Field */
   gboolean            loading;      /* widgets are being filled, not edited */
   char               *error;
+  char               *add_label;
+  char               *delete_label;
+  GtkWidget          *extra;
 
   /* Template widgets */
   GtkWidget          *box;
@@ -81,9 +85,24 @@ static guint signals[N_SIGNALS];
 
 static void field_commit (Field *field);
 
+/* Widgets may outlive their field a little (focus moves after a row is
+ * removed), so a field disconnects its handlers before it goes. */
+static void
+field_connect (Field      *field,
+               gpointer    instance,
+               const char *signal,
+               GCallback   callback)
+{
+  g_signal_connect (instance, signal, callback, field);
+  g_ptr_array_add (field->connected, g_object_ref (instance));
+}
+
 static void
 field_free (Field *field)
 {
+  for (guint i = 0; i < field->connected->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (field->connected, i), field);
+  g_clear_pointer (&field->connected, g_ptr_array_unref);
   g_clear_pointer (&field->values, g_ptr_array_unref);
   g_clear_pointer (&field->error, g_free);
   g_free (field);
@@ -520,7 +539,7 @@ add_focus_leave (Field     *field,
 {
   GtkEventController *focus = gtk_event_controller_focus_new ();
 
-  g_signal_connect (focus, "leave", G_CALLBACK (on_focus_leave), field);
+  field_connect (field, focus, "leave", G_CALLBACK (on_focus_leave));
   gtk_widget_add_controller (widget, focus);
 }
 
@@ -540,8 +559,8 @@ date_button_new (Field *field)
 
   gtk_popover_set_child (GTK_POPOVER (popover), calendar);
   gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
-  g_signal_connect (calendar, "day-selected", G_CALLBACK (on_day_selected), field);
-  g_signal_connect (popover, "show", G_CALLBACK (on_calendar_shown), field);
+  field_connect (field, calendar, "day-selected", G_CALLBACK (on_day_selected));
+  field_connect (field, popover, "show", G_CALLBACK (on_calendar_shown));
 
   return button;
 }
@@ -635,6 +654,7 @@ field_new (DossierRegistryForm  *self,
 
   field->form = self;
   field->column = column;
+  field->connected = g_ptr_array_new_with_free_func (g_object_unref);
 
   if (uses_combo (column))
     {
@@ -649,7 +669,7 @@ field_new (DossierRegistryForm  *self,
         }
       field->row = field->editor = adw_combo_row_new ();
       adw_combo_row_set_model (ADW_COMBO_ROW (field->row), G_LIST_MODEL (labels));
-      g_signal_connect (field->row, "notify::selected", G_CALLBACK (on_combo_selected), field);
+      field_connect (field, field->row, "notify::selected", G_CALLBACK (on_combo_selected));
     }
   else if (column->kind == DOSSIER_COLUMN_BOOLEAN)
     {
@@ -659,7 +679,7 @@ field_new (DossierRegistryForm  *self,
       gtk_widget_set_valign (field->editor, GTK_ALIGN_CENTER);
       adw_action_row_add_suffix (ADW_ACTION_ROW (field->row), field->editor);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (field->row), field->editor);
-      g_signal_connect (field->editor, "notify::active", G_CALLBACK (on_switch_active), field);
+      field_connect (field, field->editor, "notify::active", G_CALLBACK (on_switch_active));
     }
   else if (column->kind == DOSSIER_COLUMN_TEXT && column->max > LONG_TEXT)
     {
@@ -684,8 +704,8 @@ field_new (DossierRegistryForm  *self,
       gtk_text_view_set_accepts_tab (GTK_TEXT_VIEW (field->editor), FALSE);
       gtk_widget_set_size_request (field->editor, -1, 60);
       gtk_widget_add_css_class (field->editor, "inline");
-      g_signal_connect (gtk_text_view_get_buffer (GTK_TEXT_VIEW (field->editor)), "changed",
-                        G_CALLBACK (on_entry_changed), field);
+      field_connect (field, gtk_text_view_get_buffer (GTK_TEXT_VIEW (field->editor)), "changed",
+                     G_CALLBACK (on_entry_changed));
       add_focus_leave (field, field->editor);
 
       gtk_box_append (GTK_BOX (box), title);
@@ -703,9 +723,9 @@ field_new (DossierRegistryForm  *self,
         adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (field->row), GTK_INPUT_PURPOSE_NUMBER);
       if (column->kind == DOSSIER_COLUMN_DATE && editable)
         adw_entry_row_add_suffix (ADW_ENTRY_ROW (field->row), date_button_new (field));
-      g_signal_connect (field->row, "changed", G_CALLBACK (on_entry_changed), field);
-      g_signal_connect (field->row, "apply", G_CALLBACK (on_entry_apply), field);
-      g_signal_connect (field->row, "entry-activated", G_CALLBACK (on_entry_apply), field);
+      field_connect (field, field->row, "changed", G_CALLBACK (on_entry_changed));
+      field_connect (field, field->row, "apply", G_CALLBACK (on_entry_apply));
+      field_connect (field, field->row, "entry-activated", G_CALLBACK (on_entry_apply));
       add_focus_leave (field, field->row);
     }
 
@@ -821,12 +841,8 @@ build_fields (DossierRegistryForm  *self,
 static void
 update_buttons (DossierRegistryForm *self)
 {
-  const char *label = dossier_schema_table_label (self->table);
-  g_autofree char *add = g_strdup_printf (_("_Add %s"), label);
-  g_autofree char *remove = g_strdup_printf (_("_Delete %s"), label);
-
-  gtk_button_set_label (self->add_button, add);
-  gtk_button_set_label (self->delete_button, remove);
+  gtk_button_set_label (self->add_button, self->add_label != NULL ? self->add_label : _("_Add"));
+  gtk_button_set_label (self->delete_button, self->delete_label != NULL ? self->delete_label : _("_Delete…"));
   gtk_widget_set_visible (GTK_WIDGET (self->add_button), self->record_id == 0);
   /* The manufacturer profile is one record that stays. */
   gtk_widget_set_visible (GTK_WIDGET (self->delete_button),
@@ -854,13 +870,15 @@ static void
 on_delete_clicked (DossierRegistryForm *self)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  const char *label = dossier_schema_table_label (self->table);
-  g_autofree char *heading = g_strdup_printf (_("Delete this %s?"), label);
+  g_autoptr(DossierOption) record = dossier_choices_get_record (self->store, self->table, self->record_id, NULL);
+  g_autofree char *body = NULL;
   GtkWidget *dialog;
 
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading,
-                                   _("It is removed from the registers; the audit trail keeps its history. "
-                                     "A record that others refer to cannot be deleted: deactivate it instead."));
+  body = g_strdup_printf (_("“%s” is removed from the registers; the audit trail keeps its history. "
+                            "A record that other records refer to cannot be deleted."),
+                          record != NULL ? record->title : "");
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Delete the Record?"), body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "delete", _("_Delete"),
@@ -914,6 +932,8 @@ dossier_registry_form_finalize (GObject *object)
   g_clear_pointer (&self->row, g_hash_table_unref);
   g_clear_pointer (&self->fixed, g_hash_table_unref);
   g_clear_pointer (&self->error, g_free);
+  g_clear_pointer (&self->add_label, g_free);
+  g_clear_pointer (&self->delete_label, g_free);
 
   G_OBJECT_CLASS (dossier_registry_form_parent_class)->finalize (object);
 }
@@ -1090,6 +1110,34 @@ dossier_registry_form_set_fixed (DossierRegistryForm *self,
     g_hash_table_insert (self->fixed, g_strdup (column), g_strdup (value));
   else
     g_hash_table_remove (self->fixed, column);
+}
+
+void
+dossier_registry_form_set_button_labels (DossierRegistryForm *self,
+                                         const char          *add_label,
+                                         const char          *delete_label)
+{
+  g_return_if_fail (DOSSIER_IS_REGISTRY_FORM (self));
+
+  g_free (self->add_label);
+  self->add_label = g_strdup (add_label);
+  g_free (self->delete_label);
+  self->delete_label = g_strdup (delete_label);
+  update_buttons (self);
+}
+
+void
+dossier_registry_form_set_extra (DossierRegistryForm *self,
+                                 GtkWidget           *extra)
+{
+  g_return_if_fail (DOSSIER_IS_REGISTRY_FORM (self));
+  g_return_if_fail (extra == NULL || GTK_IS_WIDGET (extra));
+
+  if (self->extra != NULL)
+    gtk_box_remove (GTK_BOX (self->box), self->extra);
+  self->extra = extra;
+  if (extra != NULL)
+    gtk_box_insert_child_after (GTK_BOX (self->box), extra, GTK_WIDGET (self->list));
 }
 
 gboolean
@@ -1285,4 +1333,20 @@ dossier_registry_form_get_error (DossierRegistryForm *self)
   g_return_val_if_fail (DOSSIER_IS_REGISTRY_FORM (self), NULL);
 
   return self->error;
+}
+
+const char *
+dossier_registry_form_get_first_field_error (DossierRegistryForm *self)
+{
+  g_return_val_if_fail (DOSSIER_IS_REGISTRY_FORM (self), NULL);
+
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+
+      if (field->error != NULL)
+        return field->error;
+    }
+
+  return NULL;
 }

@@ -40,6 +40,15 @@ gint64        dossier_registry_form_get_record_id    (DossierRegistryForm *self)
 void          dossier_registry_form_set_fixed        (DossierRegistryForm *self,
                                                       const char          *column,
                                                       const char          *value);
+/* The labels of the Add and Delete buttons (with mnemonics), e.g. "_Add
+ * Institution"; NULL keeps the default. */
+void          dossier_registry_form_set_button_labels (DossierRegistryForm *self,
+                                                       const char          *add_label,
+                                                       const char          *delete_label);
+/* A widget shown under the fields and above the buttons (the parts of a
+ * record, such as a product's models). */
+void          dossier_registry_form_set_extra        (DossierRegistryForm *self,
+                                                      GtkWidget           *extra);
 /* Shows the record with that id, or an empty form for a new record (id 0). */
 gboolean      dossier_registry_form_load             (DossierRegistryForm *self,
                                                       gint64               id,
@@ -65,5 +74,7 @@ GtkWidget    *dossier_registry_form_get_field_widget (DossierRegistryForm *self,
 const char   *dossier_registry_form_get_field_error  (DossierRegistryForm *self,
                                                       const char          *column);
 const char   *dossier_registry_form_get_error        (DossierRegistryForm *self);
+/* The first problem shown under a field, or NULL: a change that was not saved. */
+const char   *dossier_registry_form_get_first_field_error (DossierRegistryForm *self);
 
 G_END_DECLS

@@ -24,6 +24,8 @@ typedef struct
   const char *title;
   const char *icon_name;
   const char *add_label;          /* tooltip of the add button */
+  const char *add_button;         /* the form's buttons */
+  const char *delete_button;
   const char *new_title;          /* header of an empty form */
   const char *description;        /* under the list's header, or NULL */
   const char *form_description;   /* above the form, or NULL */
@@ -40,38 +42,39 @@ typedef struct
   const char *child_title;
   const char *child_add;
   const char *child_empty;
+  const char *child_new_title;
 } Register;
 
 static const Register registers[] = {
   { "manufacturer", N_("Manufacturer"), "emblem-system-symbolic",
-    NULL, N_("Manufacturer Profile"),
+    NULL, N_("_Save Profile"), NULL, N_("Manufacturer Profile"),
     NULL,
     N_("The company that designs, makes and files the devices. Its production licence must cover "
        "the kind of device, and it must make each unit at its own site."),
     NULL, NULL, NULL, NULL,
     NULL, NULL, NULL, NULL,
     "manufacturing_site", "manufacturer_id", N_("Manufacturing Sites"), N_("_Add Site"),
-    N_("No manufacturing sites yet") },
+    N_("No manufacturing sites yet"), N_("New Manufacturing Site") },
   { "institution", N_("Institutions"), "go-home-symbolic",
-    N_("Add Institution"), N_("New Institution"),
+    N_("Add Institution"), N_("_Add Institution"), N_("_Delete Institution…"), N_("New Institution"),
     NULL,
     N_("A medical institution that orders devices. Deactivate an institution to stop new dossiers "
        "for it; its records stay."),
     N_("Search name or licence…"), N_("No Institutions"),
     N_("Add the medical institutions that order devices."), N_("No Institution Selected"),
     NULL, NULL, NULL, NULL,
-    NULL, NULL, NULL, NULL, NULL },
+    NULL, NULL, NULL, NULL, NULL, NULL },
   { "clinician", N_("Clinicians"), "system-users-symbolic",
-    N_("Add Clinician"), N_("New Clinician"),
+    N_("Add Clinician"), N_("_Add Clinician"), N_("_Delete Clinician…"), N_("New Clinician"),
     NULL,
     N_("A clinician who may order devices and confirm designs for an institution. Deactivate "
        "a clinician who no longer orders; their records stay."),
     N_("Search name, department or certificate…"), N_("No Clinicians"),
     N_("Add the clinicians who order devices."), N_("No Clinician Selected"),
     "institution_id", "institution", N_("All Institutions"), N_("Show the clinicians of"),
-    NULL, NULL, NULL, NULL, NULL },
+    NULL, NULL, NULL, NULL, NULL, NULL },
   { "patient", N_("Patients"), "avatar-default-symbolic",
-    N_("Add Patient"), N_("New Patient"),
+    N_("Add Patient"), N_("_Add Patient"), N_("_Delete Patient…"), N_("New Patient"),
     N_("Patients are recorded by a traceable code only, never by name."),
     N_("Enter the traceable code the institution gives the patient. Never enter the patient’s "
        "name, ID card number or any other identifying detail: the record leaves the hospital "
@@ -79,25 +82,25 @@ static const Register registers[] = {
     N_("Search code…"), N_("No Patients"),
     N_("Patients are added here or when a new dossier is created."), N_("No Patient Selected"),
     NULL, NULL, NULL, NULL,
-    NULL, NULL, NULL, NULL, NULL },
+    NULL, NULL, NULL, NULL, NULL, NULL },
   { "filing", N_("Filings"), "emblem-documents-symbolic",
-    N_("Add Filing"), N_("New Filing"),
+    N_("Add Filing"), N_("_Add Filing"), N_("_Delete Filing…"), N_("New Filing"),
     NULL,
     N_("A customized-device filing (备案), made jointly with the partner institution. Only a "
        "filing that is filed or changed can take new dossiers, and only from its partner."),
     N_("Search device, number or institution…"), N_("No Filings"),
     N_("Add the customized-device filings made with partner institutions."), N_("No Filing Selected"),
     NULL, NULL, NULL, NULL,
-    NULL, NULL, NULL, NULL, NULL },
+    NULL, NULL, NULL, NULL, NULL, NULL },
   { "product", N_("Registered Products"), "package-x-generic-symbolic",
-    N_("Add Registered Product"), N_("New Registered Product"),
+    N_("Add Registered Product"), N_("_Add Product"), N_("_Delete Product…"), N_("New Registered Product"),
     NULL,
     N_("A registered product that patient-matched devices are made as. Deactivate it when the "
        "registration lapses; only models of active products are offered for new dossiers."),
     N_("Search name or certificate…"), N_("No Registered Products"),
     N_("Add the registered products and their models."), N_("No Product Selected"),
     NULL, NULL, NULL, NULL,
-    "product_model", "product_id", N_("Models"), N_("_Add Model"), N_("No models yet") },
+    "product_model", "product_id", N_("Models"), N_("_Add Model"), N_("No models yet"), N_("New Model") },
 };
 
 struct _DossierRegistryPage
@@ -113,6 +116,7 @@ struct _DossierRegistryPage
   GArray              *filter_ids;     /* gint64 at each position of the drop-down */
   gint64               filter_value;
   guint                n_records;
+  guint                refresh_id;     /* a list refresh waiting for the main loop */
 
   DossierRegistryForm *form;
 
@@ -225,11 +229,11 @@ on_folded_changed (DossierRegistryPage *self)
   update_headers (self);
 }
 
+/* Also when unfolded: the form is then what a narrower window shows. */
 static void
 show_form_pane (DossierRegistryPage *self)
 {
-  if (adw_leaflet_get_folded (self->leaflet))
-    adw_leaflet_set_visible_child (self->leaflet, self->form_pane);
+  adw_leaflet_set_visible_child (self->leaflet, self->form_pane);
 }
 
 static void
@@ -527,6 +531,15 @@ show_record (DossierRegistryPage *self,
              gint64               id)
 {
   g_autoptr(GError) error = NULL;
+  const char *unsaved = dossier_registry_form_get_first_field_error (self->form);
+
+  /* Leaving a record with a refused change says so, rather than dropping it
+   * without a word. */
+  if (unsaved != NULL && dossier_registry_form_get_record_id (self->form) > 0)
+    {
+      g_autofree char *message = g_strdup_printf (_("Not saved: %s"), unsaved);
+      show_toast (self, message);
+    }
 
   if (!dossier_registry_form_load (self->form, id, &error))
     {
@@ -577,13 +590,28 @@ on_add_clicked (DossierRegistryPage *self)
   dossier_registry_page_add_record (self);
 }
 
+static gboolean
+refresh_list_idle (gpointer data)
+{
+  DossierRegistryPage *self = data;
+
+  self->refresh_id = 0;
+  refresh_list (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_form_saved (DossierRegistryForm *form,
                gint64               id,
                gboolean             added,
                DossierRegistryPage *self)
 {
-  refresh_list (self);
+  /* A change is committed when its field loses the focus, which may be to a
+   * click on another row of the list: the list is rebuilt after that click. */
+  if (added)
+    refresh_list (self);
+  else if (self->refresh_id == 0)
+    self->refresh_id = g_idle_add (refresh_list_idle, self);
   update_form_title (self);
   if (added)
     {
@@ -599,8 +627,7 @@ on_form_deleted (DossierRegistryForm *form,
 {
   refresh_list (self);
   show_nothing (self);
-  if (adw_leaflet_get_folded (self->leaflet))
-    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
   show_toast (self, _("Deleted"));
 }
 
@@ -626,7 +653,7 @@ open_child (DossierRegistryPage *self,
   window = dossier_registry_record_window_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                                self->store, self->reg->child_table,
                                                self->single ? NULL : self->reg->child_column,
-                                               parent, child_id, &error);
+                                               parent, child_id, _(self->reg->child_new_title), &error);
   if (window == NULL)
     {
       show_toast (self, error->message);
@@ -668,6 +695,14 @@ dossier_registry_page_constructed (GObject *object)
   self->form = DOSSIER_REGISTRY_FORM (dossier_registry_form_new (self->store, self->table));
   gtk_box_insert_child_after (GTK_BOX (self->form_box), GTK_WIDGET (self->form),
                               GTK_WIDGET (self->form_description_label));
+  dossier_registry_form_set_button_labels (self->form,
+                                           self->reg->add_button != NULL ? _(self->reg->add_button) : NULL,
+                                           self->reg->delete_button != NULL ? _(self->reg->delete_button) : NULL);
+  /* The parts go between the fields and the buttons. */
+  g_object_ref (self->children_box);
+  gtk_box_remove (GTK_BOX (self->form_box), self->children_box);
+  dossier_registry_form_set_extra (self->form, self->children_box);
+  g_object_unref (self->children_box);
   g_signal_connect_object (self->form, "saved", G_CALLBACK (on_form_saved), self, 0);
   g_signal_connect_object (self->form, "deleted", G_CALLBACK (on_form_deleted), self, 0);
 
@@ -696,7 +731,8 @@ dossier_registry_page_constructed (GObject *object)
     {
       /* Translators: the accessible name of a register's search entry, e.g. "Search Institutions" */
       search_accessible = g_strdup_printf (_("Search %s"), _(self->reg->title));
-      gtk_search_entry_set_placeholder_text (self->search_entry, _(self->reg->search_label));
+      /* gtk_search_entry_set_placeholder_text() is newer than GTK 4.8. */
+      g_object_set (self->search_entry, "placeholder-text", _(self->reg->search_label), NULL);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->search_entry),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, search_accessible,
                                       -1);
@@ -747,6 +783,7 @@ dossier_registry_page_dispose (GObject *object)
 {
   DossierRegistryPage *self = (DossierRegistryPage *)object;
 
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), DOSSIER_TYPE_REGISTRY_PAGE);
   self->form = NULL;
   g_clear_object (&self->store);

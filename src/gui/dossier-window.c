@@ -15,6 +15,16 @@
 #include "dossier-schema.h"
 #include "dossier-window.h"
 
+/* New dossier and registers */
+#include "dossier-new-dossier-dialog.h"
+#include "dossier-registry-window.h"
+
+/* Users, sign-in and sign-off */
+#include "dossier-auth.h"
+#include "dossier-login-page.h"
+#include "dossier-qa-queue-window.h"
+#include "dossier-users-window.h"
+
 struct _DossierWindow
 {
   AdwApplicationWindow  parent_instance;
@@ -48,6 +58,16 @@ struct _DossierWindow
   GMenu                *kind_section;
   GMenu                *status_menu;
   GMenu                *institution_menu;
+
+  /* Users, sign-in and sign-off */
+  GtkStack             *auth_stack;
+  DossierLoginPage     *login_page;
+  GtkMenuButton        *user_button;
+  AdwAvatar            *user_avatar;
+  GtkWidget            *user_info;
+  AdwAvatar            *user_info_avatar;
+  GtkLabel             *user_name_label;
+  GtkLabel             *user_roles_label;
 };
 
 G_DEFINE_FINAL_TYPE (DossierWindow, dossier_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -392,8 +412,9 @@ save_window_state (DossierWindow *self)
   g_settings_delay (self->settings);
   if (width > 0 && height > 0)
     {
-      g_settings_set_int (self->settings, "window-width", width);
-      g_settings_set_int (self->settings, "window-height", height);
+      /* Within the schema's range, which a value outside would be refused from. */
+      g_settings_set_int (self->settings, "window-width", CLAMP (width, 360, 32768));
+      g_settings_set_int (self->settings, "window-height", CLAMP (height, 294, 32768));
     }
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (GTK_WINDOW (self)));
   g_settings_apply (self->settings);
@@ -433,6 +454,103 @@ back_action (GtkWidget  *widget,
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
+/* New dossier and registers ---------------------------------------------------- */
+
+static gboolean
+select_if_dossier (DossierWindow *self,
+                   guint          position,
+                   gint64         id)
+{
+  g_autoptr(DossierDossier) dossier = g_list_model_get_item (G_LIST_MODEL (self->list), position);
+
+  if (dossier == NULL || dossier_dossier_get_id (dossier) != id)
+    return FALSE;
+
+  gtk_single_selection_set_selected (self->selection, position);
+  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
+  return TRUE;
+}
+
+/* Looks for the dossier among the first and the last rows, where a new one is
+ * in either sort order, without reading the whole list. */
+static gboolean
+select_dossier_row (DossierWindow *self,
+                    gint64         id)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->list));
+  guint head = MIN (n, 200);
+  guint tail = MAX (head, n > 200 ? n - 200 : 0);
+
+  for (guint i = 0; i < head; i++)
+    if (select_if_dossier (self, i, id))
+      return TRUE;
+  for (guint i = tail; i < n; i++)
+    if (select_if_dossier (self, i, id))
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+on_dossier_created (DossierNewDossierDialog *dialog,
+                    gint64                   id,
+                    const char              *unit_no,
+                    DossierWindow           *self)
+{
+  g_autofree char *message = g_strdup_printf (_("Dossier %s created"), unit_no);
+
+  dossier_window_select_dossier (self, id);
+  dossier_window_show_toast (self, message);
+}
+
+static void
+new_dossier_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  DossierWindow *self = DOSSIER_WINDOW (widget);
+  GtkWidget *dialog = dossier_new_dossier_dialog_new (GTK_WINDOW (self), self->store);
+
+  g_signal_connect_object (dialog, "created", G_CALLBACK (on_dossier_created), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_registers_destroyed (DossierWindow *self)
+{
+  /* Names of institutions, clinicians or products may have changed. */
+  dossier_dossier_list_reload (self->list);
+  update_state (self);
+}
+
+static void
+registers_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  DossierWindow *self = DOSSIER_WINDOW (widget);
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWidget *registers = NULL;
+
+  /* One Registers window per main window. */
+  for (guint i = 0; registers == NULL && i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (DOSSIER_IS_REGISTRY_WINDOW (window) && gtk_window_get_transient_for (window) == GTK_WINDOW (self))
+        registers = GTK_WIDGET (window);
+    }
+
+  if (registers == NULL)
+    {
+      registers = dossier_registry_window_new (GTK_WINDOW (self), self->store);
+      gtk_window_set_destroy_with_parent (GTK_WINDOW (registers), TRUE);
+      g_signal_connect_object (registers, "destroy", G_CALLBACK (on_registers_destroyed), self, G_CONNECT_SWAPPED);
+    }
+
+  gtk_window_present (GTK_WINDOW (registers));
+}
+
 /* GObject --------------------------------------------------------------------- */
 
 static void
@@ -452,6 +570,7 @@ dossier_window_constructed (GObject *object)
   dossier_dossier_view_set_store (self->dossier_view, self->store);
   fill_institution_menu (self);
 
+  /* The .ui gives the button its menu model, so its popover exists by now. */
   g_signal_connect_object (gtk_menu_button_get_popover (self->view_button), "show",
                            G_CALLBACK (on_view_menu_shown), self, G_CONNECT_SWAPPED);
 
@@ -652,6 +771,12 @@ dossier_window_class_init (DossierWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.clear-filters", NULL, clear_filters_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
+
+  /* New dossier and registers */
+  gtk_widget_class_install_action (widget_class, "win.new-dossier", NULL, new_dossier_action);
+  gtk_widget_class_install_action (widget_class, "win.registers", NULL, registers_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-dossier", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.registers", NULL);
 }
 
 static void
@@ -727,4 +852,26 @@ dossier_window_show_toast (DossierWindow *self,
   g_return_if_fail (message != NULL);
 
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+void
+dossier_window_select_dossier (DossierWindow *self,
+                               gint64         id)
+{
+  g_return_if_fail (DOSSIER_IS_WINDOW (self));
+  g_return_if_fail (id > 0);
+
+  dossier_dossier_list_reload (self->list);
+
+  /* A search or a filter may hide it: then everything is shown again. */
+  if (!select_dossier_row (self, id))
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+      dossier_dossier_list_set_search (self->list, NULL);
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.clear-filters", NULL);
+      select_dossier_row (self, id);
+    }
+
+  update_state (self);
+  show_content (self);
 }

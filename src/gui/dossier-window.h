@@ -22,6 +22,10 @@ DossierWindow      *dossier_window_new          (GtkApplication *application,
 DossierStore       *dossier_window_get_store    (DossierWindow  *self);
 DossierDossierList *dossier_window_get_list     (DossierWindow  *self);
 void                dossier_window_focus_search (DossierWindow  *self);
+/* Reloads the list and selects the dossier (clearing the search and filters
+ * when they hide it). */
+void                dossier_window_select_dossier (DossierWindow *self,
+                                                   gint64         id);
 /* Shows a short message at the bottom of the window. */
 void                dossier_window_show_toast   (DossierWindow  *self,
                                                  const char     *message);
