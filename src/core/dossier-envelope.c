@@ -1891,7 +1891,7 @@ parse_document (const char  *data,
   if (length > DOSSIER_ENVELOPE_XML_MAX_BYTES)
     {
       g_set_error (error, DOSSIER_ENVELOPE_ERROR, DOSSIER_ENVELOPE_ERROR_XML,
-                   _("The size range file is too large (%" G_GSIZE_FORMAT " bytes; at most %d)."),
+                   _("The size range file is too large (%zu bytes; at most %d)."),
                    length, DOSSIER_ENVELOPE_XML_MAX_BYTES);
       return NULL;
     }
