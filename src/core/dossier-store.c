@@ -829,7 +829,7 @@ check_field (DossierStore         *self,
         goto failed;
       if (!exists)
         {
-          invalid (error, _("%s: there is no %s with id %s"), _(column->label),
+          invalid (error, _("%s: no such record (%s, id %s)"), _(column->label),
                    dossier_schema_table_label (column->ref_table), *normalized);
           goto failed;
         }
@@ -1090,6 +1090,32 @@ check_row (DossierStore  *self,
             return FALSE;
           if (value != g_ascii_strtoll (institution, NULL, 10))
             return invalid (error, _("Ordering clinician: the clinician does not work at the ordering institution"));
+        }
+
+      /* Only what is in force may take new units: a clinician, institution or
+       * registered product that was deactivated keeps its history, nothing more. */
+      if (inserting)
+        {
+          static const struct { const char *column; const char *sql; const char *message; } active[] = {
+            { "institution_id", "SELECT active FROM institution WHERE id = ?1",
+              N_("Institution: the institution is no longer active") },
+            { "clinician_id", "SELECT active FROM clinician WHERE id = ?1",
+              N_("Ordering clinician: the clinician is no longer active") },
+            { "model_id", "SELECT p.active FROM product_model m JOIN product p ON p.id = m.product_id WHERE m.id = ?1",
+              N_("Registered model: the registered product is no longer active") },
+          };
+
+          for (guint i = 0; i < G_N_ELEMENTS (active); i++)
+            {
+              const char *ref = g_hash_table_lookup (row, active[i].column);
+
+              if (ref == NULL)
+                continue;
+              if (!lookup_int (self, active[i].sql, ref, 0, &value, error))
+                return FALSE;
+              if (value == 0)
+                return invalid (error, "%s", _(active[i].message));
+            }
         }
 
       /* A unit enters the workflow at its start; every later step is reached by a
@@ -1500,7 +1526,7 @@ dossier_store_delete (DossierStore  *self,
   if ((rc & 0xff) == SQLITE_CONSTRAINT)
     {
       g_set_error (error, DOSSIER_STORE_ERROR, DOSSIER_STORE_ERROR_CONSTRAINT,
-                   _("This %s is still used by other records and cannot be deleted."),
+                   _("This record (%s) is still used by other records and cannot be deleted."),
                    _(table->label));
       goto failed;
     }

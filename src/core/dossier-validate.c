@@ -652,7 +652,7 @@ dossier_validate_practising_licence (const char  *text,
 
   return preflight (text, PREFLIGHT_IDENTIFIER, error) &&
          check_charset (text, is_licence_char,
-                        _("use letters A–Z, digits and “-”"), error) &&
+                        _("use Latin letters (A–Z, a–z), digits and “-”"), error) &&
          check_length (text, 8, 40, error);
 }
 
@@ -684,7 +684,7 @@ dossier_validate_patient_code (const char  *text,
    * digit rule make a name hard to type in by mistake. */
   if (!preflight (text, PREFLIGHT_IDENTIFIER, error) ||
       !check_charset (text, is_patient_code_char,
-                      _("use letters A–Z, digits, “-”, “_” and “.”, never the patient’s name"),
+                      _("use Latin letters (A–Z, a–z), digits, “-”, “_” and “.”, never the patient’s name"),
                       error) ||
       !check_length (text, 1, 32, error))
     return FALSE;

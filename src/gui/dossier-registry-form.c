@@ -370,6 +370,18 @@ reload_row (DossierRegistryForm  *self,
   return TRUE;
 }
 
+/* A value committed when the field was left is saved: its apply button,
+ * still shown, would say otherwise.  Switching the button off hides it. */
+static void
+field_saved (Field *field)
+{
+  if (field->kind == EDITOR_ENTRY && adw_entry_row_get_show_apply_button (ADW_ENTRY_ROW (field->editor)))
+    {
+      adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (field->editor), FALSE);
+      adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (field->editor), TRUE);
+    }
+}
+
 static void
 field_commit (Field *field)
 {
@@ -390,6 +402,7 @@ field_commit (Field *field)
        (stored == NULL || *stored == '\0')))
     {
       field_set_error (field, NULL);
+      field_saved (field);
       return;
     }
 
@@ -416,6 +429,7 @@ field_commit (Field *field)
   }
 
   field_set_error (field, NULL);
+  field_saved (field);
   set_general_error (self, NULL);
 
   if (!reload_row (self, &error))
@@ -689,7 +703,6 @@ field_new (DossierRegistryForm  *self,
       field->kind = EDITOR_TEXT;
       field->row = gtk_list_box_row_new ();
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (field->row), FALSE);
-      gtk_widget_add_css_class (field->row, "registry-text-row");
 
       gtk_label_set_xalign (GTK_LABEL (title), 0);
       gtk_widget_add_css_class (title, "caption");
@@ -703,7 +716,6 @@ field_new (DossierRegistryForm  *self,
       gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (field->editor), GTK_WRAP_WORD_CHAR);
       gtk_text_view_set_accepts_tab (GTK_TEXT_VIEW (field->editor), FALSE);
       gtk_widget_set_size_request (field->editor, -1, 60);
-      gtk_widget_add_css_class (field->editor, "inline");
       field_connect (field, gtk_text_view_get_buffer (GTK_TEXT_VIEW (field->editor)), "changed",
                      G_CALLBACK (on_entry_changed));
       add_focus_leave (field, field->editor);

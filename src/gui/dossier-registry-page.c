@@ -256,8 +256,10 @@ record_row_new (const DossierOption *option)
   GtkWidget *title = gtk_label_new (option->title);
   g_autoptr(GString) accessible = g_string_new (option->title);
 
+  /* Long names are cut rather than widening the list beyond its width. */
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (title), 20);
   gtk_box_append (GTK_BOX (text), title);
 
   if (option->subtitle != NULL)
@@ -266,6 +268,8 @@ record_row_new (const DossierOption *option)
 
       gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
       gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
+      gtk_label_set_max_width_chars (GTK_LABEL (subtitle), 20);
+      gtk_widget_set_tooltip_text (subtitle, option->subtitle);
       gtk_widget_add_css_class (subtitle, "dim-label");
       gtk_widget_add_css_class (subtitle, "caption");
       gtk_box_append (GTK_BOX (text), subtitle);
