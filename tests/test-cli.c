@@ -939,6 +939,42 @@ test_demo (Fixture       *fixture,
 #endif
 }
 
+/* A filing package written by export verifies, and one changed byte is named. */
+static void
+test_export_verify (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *out = g_build_filename (fixture->dir, "package", NULL);
+  g_autofree char *package_xml = g_build_filename (out, "package.xml", NULL);
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  RUN (&run, "--db", fixture->db, "export", "--all", "--out", out);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_file_test (package_xml, G_FILE_TEST_IS_REGULAR));
+  run_clear (&run);
+
+  RUN (&run, "verify", out);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+
+  /* Exporting onto an existing package is refused, not merged. */
+  RUN (&run, "--db", fixture->db, "export", "--all", "--out", out);
+  g_assert_cmpint (run.status, ==, 2);
+  run_clear (&run);
+
+  g_assert_true (g_file_get_contents (package_xml, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 100);
+  contents[length / 2] = contents[length / 2] == 'a' ? 'b' : 'a';
+  g_assert_true (g_file_set_contents (package_xml, contents, length, NULL));
+
+  RUN (&run, "verify", out);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.out, "package.xml"));
+  g_assert_nonnull (strstr (run.out, "PKG-HASH"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -968,6 +1004,7 @@ main (int   argc,
   ADD ("/cli/open/too-new", test_open_too_new, NULL);
   ADD ("/cli/open/locked", test_open_locked, POPULATED);
   ADD ("/cli/demo", test_demo, NULL);
+  ADD ("/cli/export/verify", test_export_verify, POPULATED);
 #undef POPULATED
 #undef ADD
 

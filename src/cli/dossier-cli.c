@@ -15,6 +15,7 @@
 
 #include "dossier-cli.h"
 #include "dossier-cli-check.h"
+#include "dossier-cli-export.h"
 #include "dossier-cli-signatures.h"
 #include "dossier-json.h"
 
@@ -56,6 +57,8 @@ static const DossierCliCommand commands[] = {
   { "show", dossier_cli_show, N_("Show the whole record of one dossier") },
   { "audit", dossier_cli_audit, N_("Check the audit trail for tampering (audit verify)") },
   { "check", run_check, N_("Check dossiers against their registered size ranges and the customized-device rules") },
+  { "export", dossier_cli_export, N_("Write a filing package of dossiers (a folder with a manifest)") },
+  { "verify", dossier_cli_verify, N_("Verify a filing package offline") },
   { "signatures", dossier_cli_signatures, N_("Check, list and sign the electronic signatures of dossiers") },
   { "user", dossier_cli_user, N_("Add and list user accounts") },
 };
