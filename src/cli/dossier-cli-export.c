@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
 
@@ -102,8 +103,8 @@ dossier_cli_export (DossierCli  *cli,
     }
 
   g_print (g_dngettext (GETTEXT_PACKAGE,
-                        "Wrote the package “%s”: %u dossier, %u attachments, %u files, %" G_GUINT64_FORMAT " bytes.\n",
-                        "Wrote the package “%s”: %u dossiers, %u attachments, %u files, %" G_GUINT64_FORMAT " bytes.\n",
+                        "Wrote the package “%s”: %u dossier, %u attachments, %u files, %" PRIu64 " bytes.\n",
+                        "Wrote the package “%s”: %u dossiers, %u attachments, %u files, %" PRIu64 " bytes.\n",
                         summary.n_dossiers),
            out_opt, summary.n_dossiers, summary.n_attachments, summary.n_files, summary.n_bytes);
   return DOSSIER_CLI_EXIT_OK;

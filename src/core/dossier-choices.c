@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -449,7 +450,7 @@ dossier_choices_get_record (DossierStore  *store,
     {
       if (error != NULL && *error == NULL)
         g_set_error (error, DOSSIER_STORE_ERROR, DOSSIER_STORE_ERROR_NOT_FOUND,
-                     _("There is no %s with id %" G_GINT64_FORMAT "."),
+                     _("There is no %s with id %" PRId64 "."),
                      dossier_schema_table_label (table), id);
       return NULL;
     }

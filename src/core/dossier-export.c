@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <libxml/xmlwriter.h>
@@ -469,7 +470,7 @@ write_attachment (Export      *ex,
   if (!dossier_package_path_is_safe (rel) || strlen (sha256) != 64)
     {
       g_set_error (error, DOSSIER_EXPORT_ERROR, DOSSIER_EXPORT_ERROR_CONTENT,
-                   _("Attachment %" G_GINT64_FORMAT " has no valid SHA-256 recorded."), id);
+                   _("Attachment %" PRId64 " has no valid SHA-256 recorded."), id);
       return FALSE;
     }
   if (!make_parent (ex, rel, error))
@@ -500,7 +501,7 @@ write_attachment (Export      *ex,
       (expected_size >= 0 && (guint64)expected_size != size))
     {
       g_set_error (error, DOSSIER_EXPORT_ERROR, DOSSIER_EXPORT_ERROR_CONTENT,
-                   _("The content of attachment %" G_GINT64_FORMAT " (“%s”) does not match what was recorded when it was added; run “dossier-cli audit verify”."),
+                   _("The content of attachment %" PRId64 " (“%s”) does not match what was recorded when it was added; run “dossier-cli audit verify”."),
                    id, json_object_get_string_member_with_default (row, "original_name", "?"));
       return FALSE;
     }

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <libxml/parser.h>
@@ -359,7 +360,7 @@ read_xml_file (const char  *root,
   if (st.st_size > DOSSIER_PACKAGE_XML_MAX_BYTES)
     {
       add_finding (findings, "PKG-XML", DOSSIER_SEVERITY_ERROR, rel, 0,
-                   g_strdup_printf (_("The file is too large (%" G_GINT64_FORMAT " bytes; at most %d)."),
+                   g_strdup_printf (_("The file is too large (%" PRId64 " bytes; at most %d)."),
                                     (gint64)st.st_size, DOSSIER_PACKAGE_XML_MAX_BYTES));
       return NULL;
     }
@@ -562,7 +563,7 @@ dossier_package_verify (const char    *path,
               }
             if (g_ascii_strtoll (size_text, NULL, 10) != size)
               add_finding (findings, "PKG-SIZE", DOSSIER_SEVERITY_ERROR, file, 0,
-                           g_strdup_printf (_("The file has %" G_GINT64_FORMAT " bytes; the manifest (line %d) says %s."),
+                           g_strdup_printf (_("The file has %" PRId64 " bytes; the manifest (line %d) says %s."),
                                             (gint64)size, line, size_text));
             else if (g_strcmp0 (actual, sha256) != 0)
               add_finding (findings, "PKG-HASH", DOSSIER_SEVERITY_ERROR, file, 0,

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "dossier-application.h"
+#include "dossier-auth.h"
 #include "dossier-store.h"
 #include "dossier-window.h"
 
@@ -32,6 +33,10 @@ struct _DossierApplication
   char           *db_path;     /* from --db or DOSSIER_DB; NULL: the default */
   DossierStore   *store;
   char           *seed_message; /* to show once the window is up */
+
+  /* Idle lock */
+  guint           idle_lock_id;
+  gint64          last_activity; /* monotonic, of the last input noted */
 };
 
 G_DEFINE_FINAL_TYPE (DossierApplication, dossier_application, ADW_TYPE_APPLICATION)
@@ -296,6 +301,82 @@ static const GActionEntry app_actions[] = {
   { "search", search_action },
 };
 
+/* Idle lock ------------------------------------------------------------------- */
+
+/* Input anywhere in the application's windows is activity; the store decides when
+ * an idle session locks (auth.idle_lock_minutes), and a timer asks it.  Pointer
+ * motion is noted at most once a second: the store needs no finer clock. */
+static void
+check_idle_lock (DossierApplication *self)
+{
+  GList *windows;
+
+  if (self->store == NULL || dossier_store_get_user (self->store) == NULL ||
+      !dossier_auth_is_locked (self->store))
+    return;
+
+  windows = gtk_application_get_windows (GTK_APPLICATION (self));
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (DOSSIER_IS_WINDOW (l->data))
+      gtk_widget_activate_action (GTK_WIDGET (l->data), "win.lock", NULL);
+}
+
+static gboolean
+idle_lock_tick (gpointer data)
+{
+  check_idle_lock (DOSSIER_APPLICATION (data));
+
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_window_event (GtkEventControllerLegacy *controller,
+                 GdkEvent                 *event,
+                 DossierApplication       *self)
+{
+  GdkEventType type = gdk_event_get_event_type (event);
+  gint64 now;
+
+  if (self->store == NULL)
+    return GDK_EVENT_PROPAGATE;
+
+  switch ((int)type)
+    {
+    case GDK_MOTION_NOTIFY:
+    case GDK_BUTTON_PRESS:
+    case GDK_KEY_PRESS:
+    case GDK_SCROLL:
+    case GDK_TOUCH_BEGIN:
+    case GDK_TOUCHPAD_SWIPE:
+    case GDK_TOUCHPAD_PINCH:
+      now = g_get_monotonic_time ();
+      if (type == GDK_MOTION_NOTIFY && now - self->last_activity < G_USEC_PER_SEC)
+        break;
+      self->last_activity = now;
+      dossier_auth_note_activity (self->store);
+      /* Activity after the lock was due does not undo it: lock now. */
+      check_idle_lock (self);
+      break;
+
+    default:
+      break;
+    }
+
+  return GDK_EVENT_PROPAGATE;
+}
+
+static void
+on_window_added (GtkApplication     *app,
+                 GtkWindow          *window,
+                 DossierApplication *self)
+{
+  GtkEventController *controller = gtk_event_controller_legacy_new ();
+
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (controller, "event", G_CALLBACK (on_window_event), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (window), controller);
+}
+
 /* GApplication ---------------------------------------------------------------- */
 
 static gint
@@ -338,6 +419,10 @@ dossier_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.search", search_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "window.close", close_accels);
+
+  /* Idle lock */
+  g_signal_connect (app, "window-added", G_CALLBACK (on_window_added), app);
+  DOSSIER_APPLICATION (app)->idle_lock_id = g_timeout_add_seconds (10, idle_lock_tick, app);
 }
 
 static void
@@ -380,6 +465,7 @@ dossier_application_dispose (GObject *object)
 {
   DossierApplication *self = (DossierApplication *)object;
 
+  g_clear_handle_id (&self->idle_lock_id, g_source_remove);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (dossier_application_parent_class)->dispose (object);

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dossier-check-banner.h"
 #include "dossier-confirmation.h"
 #include "dossier-editor-design-page.h"
 #include "dossier-editor-dialogs.h"
@@ -26,6 +27,7 @@ struct _DossierEditorDesignPage
   gint64             focus_iteration; /* give its new-parameter line the focus after a reload */
 
   GtkScrolledWindow *scroller;
+  GtkWidget         *check_banner;    /* the check verdict, and the values it marks */
   GtkListBox        *inputs_list;
   GtkListBox        *iterations_list;
   GtkListBox        *confirmations_list;
@@ -507,7 +509,9 @@ parameter_table_new (DossierEditorDesignPage *self,
       gtk_grid_attach (GTK_GRID (grid), remove, 3, y, 1, 1);
       y++;
 
-      /* The messages of the three cells, under them, across the table. */
+      /* The messages of the three cells, under them, across the table; they must
+       * not make the unit column grow. */
+      gtk_widget_set_hexpand (messages, FALSE);
       gtk_box_append (GTK_BOX (messages),
                       dossier_editor_field_get_message_label (g_object_get_data (G_OBJECT (name_entry), "field")));
       gtk_box_append (GTK_BOX (messages),
@@ -928,7 +932,10 @@ dossier_editor_design_page_reload (DossierEditorPage *page)
   g_hash_table_remove_all (self->new_parameters);
 
   if (session == NULL)
-    return;
+    {
+      dossier_check_banner_set_report (DOSSIER_CHECK_BANNER (self->check_banner), NULL);
+      return;
+    }
 
   id = dossier_editor_session_get_dossier_id (session);
   if (!(inputs = dossier_store_list_rows (store_of (self), "design_input", "dossier_id", id, &error)) ||
@@ -942,6 +949,8 @@ dossier_editor_design_page_reload (DossierEditorPage *page)
   fill_inputs (self, inputs);
   fill_iterations (self, iterations);
   fill_confirmations (self, confirmations);
+  /* The full check when the page is built; quick ones follow each change. */
+  dossier_check_banner_refresh_page (DOSSIER_CHECK_BANNER (self->check_banner), page, TRUE);
 
   if (self->focus_iteration > 0)
     g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, focus_new_parameter, g_object_ref (self), g_object_unref);
@@ -978,6 +987,8 @@ dossier_editor_design_page_changed (DossierEditorPage *page,
           gtk_list_box_prepend (self->confirmations_list, confirmation_status_row (self));
         }
     }
+
+  dossier_check_banner_queue_refresh (DOSSIER_CHECK_BANNER (self->check_banner), page);
 }
 
 static void
@@ -1003,8 +1014,10 @@ dossier_editor_design_page_class_init (DossierEditorDesignPageClass *klass)
   page_class->reload = dossier_editor_design_page_reload;
   page_class->changed = dossier_editor_design_page_changed;
 
+  g_type_ensure (DOSSIER_TYPE_CHECK_BANNER);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/dossier-editor-design-page.ui");
   gtk_widget_class_bind_template_child (widget_class, DossierEditorDesignPage, scroller);
+  gtk_widget_class_bind_template_child (widget_class, DossierEditorDesignPage, check_banner);
   gtk_widget_class_bind_template_child (widget_class, DossierEditorDesignPage, inputs_list);
   gtk_widget_class_bind_template_child (widget_class, DossierEditorDesignPage, iterations_list);
   gtk_widget_class_bind_template_child (widget_class, DossierEditorDesignPage, confirmations_list);

@@ -10,10 +10,10 @@
 #include <glib/gi18n.h>
 
 #include "dossier-editor-dialogs.h"
+#include "dossier-reason-dialog.h"
 
 typedef struct
 {
-  GtkEntry                 *entry;
   DossierEditorReasonFunc   reason_func;
   DossierEditorConfirmFunc  confirm_func;
   gpointer                  user_data;
@@ -47,36 +47,16 @@ parent_window (GtkWidget *widget)
 }
 
 static void
-on_reason_response (AdwMessageDialog *dialog,
-                    const char       *response,
-                    Question         *question)
+on_reason_answered (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
 {
-  g_autofree char *reason = NULL;
+  Question *question = user_data;
+  g_autofree char *reason = dossier_gui_ask_reason_finish (result, NULL);
 
   question->answered = TRUE;
-
-  if (g_str_equal (response, "save"))
-    reason = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (question->entry))));
-
-  question->reason_func (reason != NULL && *reason != '\0' ? reason : NULL, question->user_data);
-}
-
-static void
-on_reason_changed (GtkEditable      *entry,
-                   AdwMessageDialog *dialog)
-{
-  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
-
-  /* A reason of spaces is no reason. */
-  adw_message_dialog_set_response_enabled (dialog, "save", *text != '\0');
-}
-
-static void
-on_reason_activate (GtkEntry         *entry,
-                    AdwMessageDialog *dialog)
-{
-  if (adw_message_dialog_get_response_enabled (dialog, "save"))
-    adw_message_dialog_response (dialog, "save");
+  question->reason_func (reason, question->user_data);
+  question_free (question);
 }
 
 void
@@ -87,8 +67,6 @@ dossier_editor_ask_reason (GtkWidget               *widget,
                            GDestroyNotify           destroy)
 {
   Question *question;
-  GtkWidget *dialog;
-  GtkWidget *entry;
 
   g_return_if_fail (func != NULL);
 
@@ -97,32 +75,8 @@ dossier_editor_ask_reason (GtkWidget               *widget,
   question->user_data = user_data;
   question->destroy = destroy;
 
-  dialog = adw_message_dialog_new (parent_window (widget), _("Reason for the Change"), message);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "save", _("_Save Change"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "save", FALSE);
-
-  entry = gtk_entry_new ();
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Why is this changed?"));
-  gtk_entry_set_max_length (GTK_ENTRY (entry), 1000);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Reason for the change"),
-                                  -1);
-  g_signal_connect (entry, "changed", G_CALLBACK (on_reason_changed), dialog);
-  g_signal_connect (entry, "activate", G_CALLBACK (on_reason_activate), dialog);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
-  question->entry = GTK_ENTRY (entry);
-
-  g_signal_connect_data (dialog, "response", G_CALLBACK (on_reason_response), question,
-                         (GClosureNotify)(void (*) (void))question_free, 0);
-
-  gtk_window_present (GTK_WINDOW (dialog));
-  gtk_widget_grab_focus (entry);
+  /* The same question everywhere a signed record is changed. */
+  dossier_gui_ask_reason (parent_window (widget), message, NULL, on_reason_answered, question);
 }
 
 static void

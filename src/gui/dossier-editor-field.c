@@ -381,7 +381,19 @@ on_switch_active (DossierEditorField *self)
 static void
 on_session_flush (DossierEditorField *self)
 {
+  gboolean modified = dossier_editor_field_is_modified (self);
+
   dossier_editor_field_commit (self);
+
+  /* The editor is about to show another dossier or to close: a refusal marked
+   * on a row that goes away would go unseen. */
+  if (modified && self->error != NULL)
+    {
+      /* Translators: typing that could not be saved when the editor moved on; the store's reason follows. */
+      g_autofree char *message = g_strdup_printf (_("Not saved: %s"), self->error);
+
+      dossier_editor_show_message (self->widget, message);
+    }
 }
 
 static gboolean
@@ -538,7 +550,8 @@ static GtkWidget *
 build_titled_row (DossierEditorField *self,
                   const char         *label,
                   const char         *css_class,
-                  GtkWidget          *content)
+                  GtkWidget          *content,
+                  const char         *icon_name)
 {
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
@@ -556,6 +569,21 @@ build_titled_row (DossierEditorField *self,
 
   gtk_box_append (GTK_BOX (box), title);
   gtk_box_append (GTK_BOX (box), content);
+
+  /* Editable, like an entry row says with its pencil. */
+  if (icon_name != NULL)
+    {
+      GtkWidget *outer = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+      GtkWidget *icon = gtk_image_new_from_icon_name (icon_name);
+
+      gtk_widget_set_hexpand (box, TRUE);
+      gtk_widget_set_valign (icon, GTK_ALIGN_CENTER);
+      gtk_widget_set_margin_end (icon, 11);
+      gtk_box_append (GTK_BOX (outer), box);
+      gtk_box_append (GTK_BOX (outer), icon);
+      box = outer;
+    }
+
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
 
   return row;
@@ -583,7 +611,8 @@ build_text_view_row (DossierEditorField *self,
   gtk_widget_add_controller (view, shortcuts);
   add_focus_leave (self, view);
 
-  self->widget = build_titled_row (self, label, "long-text", view);
+  self->widget = build_titled_row (self, label, "long-text", view, "document-edit-symbolic");
+  gtk_widget_add_css_class (self->widget, "property-row");
 
   /* A click anywhere on the row, not only on the text, starts typing. */
   g_signal_connect_object (click, "pressed", G_CALLBACK (on_long_text_row_pressed), self, 0);
@@ -602,7 +631,7 @@ build_label_row (DossierEditorField *self,
   gtk_label_set_selectable (GTK_LABEL (value), TRUE);
   self->value_label = GTK_LABEL (value);
 
-  self->widget = build_titled_row (self, label, "property-row", value);
+  self->widget = build_titled_row (self, label, "property-row", value, NULL);
 }
 
 static void
@@ -932,12 +961,9 @@ dossier_editor_field_add_to (DossierEditorField *self,
   g_return_if_fail (DOSSIER_IS_EDITOR_FIELD (self));
   g_return_if_fail (self->style == DOSSIER_EDITOR_FIELD_ROW);
 
-  if (ADW_IS_PREFERENCES_GROUP (container))
-    {
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (container), self->widget);
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (container), self->message_row);
-    }
-  else if (ADW_IS_EXPANDER_ROW (container))
+  /* Not an AdwPreferencesGroup: it keeps rows that are not AdwPreferencesRows
+   * (long texts, messages) out of its list. */
+  if (ADW_IS_EXPANDER_ROW (container))
     {
       adw_expander_row_add_row (ADW_EXPANDER_ROW (container), self->widget);
       adw_expander_row_add_row (ADW_EXPANDER_ROW (container), self->message_row);

@@ -69,8 +69,8 @@ GtkWidget          *dossier_editor_field_get_widget     (DossierEditorField     
  * none); NULL for COMPACT fields, which place get_message_label() themselves. */
 GtkWidget          *dossier_editor_field_get_message_row   (DossierEditorField   *self);
 GtkWidget          *dossier_editor_field_get_message_label (DossierEditorField   *self);
-/* Appends the widget and its message row to an AdwPreferencesGroup, an
- * AdwExpanderRow or a GtkListBox. */
+/* Appends the widget and its message row to an AdwExpanderRow or a GtkListBox
+ * (a boxed list in an AdwPreferencesGroup). */
 void                dossier_editor_field_add_to         (DossierEditorField      *self,
                                                          GtkWidget               *container);
 

@@ -13,7 +13,6 @@
 #include "dossier-editor-logic.h"
 #include "dossier-editor-record-dialog.h"
 #include "dossier-schema.h"
-#include "dossier-signature.h"
 
 struct _DossierEditorInspectionPage
 {
@@ -25,7 +24,6 @@ struct _DossierEditorInspectionPage
   GtkScrolledWindow *scroller;
   GtkListBox        *inspections_list;
   GtkListBox        *release_list;
-  GtkListBox        *signoffs_list;
 };
 
 G_DEFINE_FINAL_TYPE (DossierEditorInspectionPage, dossier_editor_inspection_page, DOSSIER_TYPE_EDITOR_PAGE)
@@ -224,47 +222,6 @@ on_add_release (GtkButton                   *button,
   dossier_editor_inspection_page_add_release (self);
 }
 
-/* Sign-offs --------------------------------------------------------------------------- */
-
-static void
-fill_signoffs (DossierEditorInspectionPage *self)
-{
-  g_autoptr(GPtrArray) signatures = NULL;
-  g_autoptr(GError) error = NULL;
-
-  signatures = dossier_signature_list (store_of (self), dossier_editor_session_get_dossier_id (session_of (self)), &error);
-  if (signatures == NULL)
-    {
-      gtk_list_box_append (self->signoffs_list, dossier_editor_page_placeholder_new (error->message));
-      return;
-    }
-
-  if (signatures->len == 0)
-    {
-      gtk_list_box_append (self->signoffs_list, dossier_editor_page_placeholder_new (_("No sign-offs yet")));
-      return;
-    }
-
-  for (guint i = signatures->len; i > 0; i--)
-    {
-      DossierSignature *signature = g_ptr_array_index (signatures, i - 1);
-      g_autofree char *title = dossier_signature_describe (signature);
-      g_autofree char *state = dossier_signature_describe_state (store_of (self), signature);
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *icon;
-      gboolean valid = signature->state == DOSSIER_SIGNATURE_VALID;
-
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), state != NULL ? state : "");
-
-      icon = gtk_image_new_from_icon_name (valid ? "emblem-ok-symbolic" : "dialog-warning-symbolic");
-      gtk_widget_add_css_class (icon, valid ? "success" : "warning");
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-      gtk_list_box_append (self->signoffs_list, row);
-    }
-}
-
 /* Page ----------------------------------------------------------------------------------- */
 
 static void
@@ -276,7 +233,6 @@ dossier_editor_inspection_page_reload (DossierEditorPage *page)
 
   dossier_editor_page_clear_box (GTK_WIDGET (self->inspections_list));
   dossier_editor_page_clear_box (GTK_WIDGET (self->release_list));
-  dossier_editor_page_clear_box (GTK_WIDGET (self->signoffs_list));
   dossier_editor_page_clear_fields (page);
   g_hash_table_remove_all (self->expanders);
   g_hash_table_remove_all (self->badges);
@@ -294,7 +250,6 @@ dossier_editor_inspection_page_reload (DossierEditorPage *page)
   dossier_editor_page_fill_single (page, GTK_WIDGET (self->release_list), "release", release_columns,
                                    _("Not released yet"), _("_Record Release…"),
                                    G_CALLBACK (on_add_release), self);
-  fill_signoffs (self);
 }
 
 static void
@@ -307,10 +262,6 @@ dossier_editor_inspection_page_changed (DossierEditorPage *page,
 
   if (g_str_equal (table, "inspection") && (row = dossier_store_get_row (store_of (self), table, id, NULL)) != NULL)
     set_titles (self, id, row);
-
-  /* A change to signed content can end a signature's validity. */
-  dossier_editor_page_clear_box (GTK_WIDGET (self->signoffs_list));
-  fill_signoffs (self);
 }
 
 static void
@@ -340,7 +291,6 @@ dossier_editor_inspection_page_class_init (DossierEditorInspectionPageClass *kla
   gtk_widget_class_bind_template_child (widget_class, DossierEditorInspectionPage, scroller);
   gtk_widget_class_bind_template_child (widget_class, DossierEditorInspectionPage, inspections_list);
   gtk_widget_class_bind_template_child (widget_class, DossierEditorInspectionPage, release_list);
-  gtk_widget_class_bind_template_child (widget_class, DossierEditorInspectionPage, signoffs_list);
   gtk_widget_class_bind_template_callback (widget_class, on_add_inspection);
 }
 

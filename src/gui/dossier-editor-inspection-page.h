@@ -9,8 +9,8 @@
 
 G_BEGIN_DECLS
 
-/* Inspection and release: the inspections with their results, the release
- * record, and the sign-offs of the dossier. */
+/* Inspection and release: the inspections with their results and the release
+ * record (its signature is on the Sign-offs page). */
 
 #define DOSSIER_TYPE_EDITOR_INSPECTION_PAGE (dossier_editor_inspection_page_get_type ())
 G_DECLARE_FINAL_TYPE (DossierEditorInspectionPage, dossier_editor_inspection_page, DOSSIER, EDITOR_INSPECTION_PAGE, DossierEditorPage)

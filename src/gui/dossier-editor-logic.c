@@ -100,10 +100,20 @@ dossier_editor_body_days_hint (const char *body_days,
 char *
 dossier_editor_timestamp_to_input (const char *stored)
 {
+  g_autoptr(GDateTime) parsed = NULL;
+  g_autoptr(GDateTime) local = NULL;
+
   if (stored == NULL || *stored == '\0')
     return g_strdup ("");
 
-  return dossier_format_timestamp (stored);
+  /* Typed as dates are, year first, whatever the display language: what is
+   * shown must read back as the same time. */
+  parsed = g_date_time_new_from_iso8601 (stored, NULL);
+  if (parsed == NULL)
+    return g_strdup (stored);
+
+  local = g_date_time_to_local (parsed);
+  return g_date_time_format (local, "%Y-%m-%d %H:%M");
 }
 
 /* "2026-03-02 14:05", with optional seconds, with a space or a T. */

@@ -96,10 +96,7 @@ fill_binding (DossierEditorOrderPage *self,
   const char *kind = dossier_editor_session_get_value (session, "kind");
   gint64 patient_id = dossier_editor_session_get_id_value (session, "patient_id");
 
-  add_property (self, "unit_no", dossier_schema_column_label ("dossier", "unit_no"),
-                dossier_editor_session_get_value (session, "unit_no"));
-  add_property (self, "kind", dossier_schema_column_label ("dossier", "kind"), dossier_format_kind_label (kind));
-
+  /* The unit number and the kind head the editor already. */
   institution = dossier_editor_session_reference_label (session, "institution",
                                                         dossier_editor_session_get_id_value (session, "institution_id"));
   add_property (self, "institution", dossier_schema_column_label ("dossier", "institution_id"), institution);

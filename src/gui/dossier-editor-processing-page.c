@@ -546,8 +546,9 @@ fill_steps (DossierEditorProcessingPage *self,
 
       set_titles (expander, row);
       title = g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (expander)));
-      adw_expander_row_add_action (ADW_EXPANDER_ROW (expander), move_button_new (self, id, title, -1, i > 0));
+      /* Actions are packed from the end: down first puts up on its left. */
       adw_expander_row_add_action (ADW_EXPANDER_ROW (expander), move_button_new (self, id, title, +1, i + 1 < steps->len));
+      adw_expander_row_add_action (ADW_EXPANDER_ROW (expander), move_button_new (self, id, title, -1, i > 0));
       g_hash_table_insert (self->expanders, g_memdup2 (&id, sizeof id), expander);
 
       for (guint c = 0; c < G_N_ELEMENTS (columns); c++)

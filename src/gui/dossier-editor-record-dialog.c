@@ -20,13 +20,15 @@ struct _DossierEditorRecordDialog
   DossierEditorSession  *session;
   GPtrArray             *fields;   /* DossierEditorField */
   GHashTable            *inactive; /* DossierEditorField → itself */
-  GtkWidget             *group;    /* the current AdwPreferencesGroup */
+  GtkWidget             *group;    /* the GtkListBox of the current group */
   char                  *table;
   GArray                *fixed;    /* DossierField with owned strings */
 
   DossierEditorSaveFunc  save_func;
   gpointer               save_data;
   GDestroyNotify         save_destroy;
+
+  guint                  fit_source;
 
   AdwWindowTitle        *window_title;
   GtkWidget             *accept_button;
@@ -212,6 +214,38 @@ on_accept_clicked (DossierEditorRecordDialog *self)
   dossier_editor_record_dialog_save (self);
 }
 
+/* Text views learn their height only once their text is laid out, after the
+ * window took its size; the window then grows to show every field (up to a
+ * height that still fits small screens, beyond which it scrolls). */
+static gboolean
+fit_content (gpointer user_data)
+{
+  DossierEditorRecordDialog *self = user_data;
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int natural = 0;
+
+  self->fit_source = 0;
+  if (width <= 0)
+    return G_SOURCE_REMOVE;
+
+  gtk_widget_measure (GTK_WIDGET (self), GTK_ORIENTATION_VERTICAL, width, NULL, &natural, NULL, NULL);
+  if (natural > gtk_widget_get_height (GTK_WIDGET (self)))
+    gtk_window_set_default_size (GTK_WINDOW (self), width, MIN (natural, 720));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+dossier_editor_record_dialog_map (GtkWidget *widget)
+{
+  DossierEditorRecordDialog *self = DOSSIER_EDITOR_RECORD_DIALOG (widget);
+
+  GTK_WIDGET_CLASS (dossier_editor_record_dialog_parent_class)->map (widget);
+
+  if (self->fit_source == 0)
+    self->fit_source = g_timeout_add (100, fit_content, self);
+}
+
 static void
 dossier_editor_record_dialog_dispose (GObject *object)
 {
@@ -220,6 +254,7 @@ dossier_editor_record_dialog_dispose (GObject *object)
   if (self->save_destroy != NULL)
     g_clear_pointer (&self->save_data, self->save_destroy);
   self->save_destroy = NULL;
+  g_clear_handle_id (&self->fit_source, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), DOSSIER_TYPE_EDITOR_RECORD_DIALOG);
   g_clear_pointer (&self->fields, g_ptr_array_unref);
@@ -248,6 +283,7 @@ dossier_editor_record_dialog_class_init (DossierEditorRecordDialogClass *klass)
 
   object_class->dispose = dossier_editor_record_dialog_dispose;
   object_class->finalize = dossier_editor_record_dialog_finalize;
+  widget_class->map = dossier_editor_record_dialog_map;
 
   /**
    * DossierEditorRecordDialog::saved:
@@ -320,7 +356,15 @@ dossier_editor_record_dialog_add_group (DossierEditorRecordDialog *self,
   if (description != NULL)
     adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), description);
   gtk_box_append (GTK_BOX (self->content), group);
-  self->group = group;
+
+  /* A list of our own: the group puts only AdwPreferencesRows in its list, and
+   * long texts and messages are plain rows. */
+  self->group = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->group), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (self->group, "boxed-list");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->group), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  title != NULL ? title : gtk_window_get_title (GTK_WINDOW (self)), -1);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->group);
 
   return group;
 }
@@ -360,7 +404,7 @@ dossier_editor_record_dialog_add_widget (DossierEditorRecordDialog *self,
   if (self->group == NULL)
     dossier_editor_record_dialog_add_group (self, NULL, NULL);
 
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->group), widget);
+  gtk_list_box_append (GTK_LIST_BOX (self->group), widget);
 }
 
 DossierEditorField *

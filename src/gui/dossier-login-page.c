@@ -87,6 +87,10 @@ update_sign_in_button (DossierLoginPage *self)
   else
     gtk_button_set_label (self->sign_in_button, self->unlocking ? _("_Unlock") : _("_Sign In"));
 
+  /* Setting the label sets the accessible name too, mnemonic and all. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->sign_in_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, self->unlocking ? _("Unlock") : _("Sign in"),
+                                  -1);
   gtk_widget_set_sensitive (GTK_WIDGET (self->sign_in_button), self->countdown == 0 && *password != '\0');
 }
 
@@ -145,22 +149,42 @@ clear_entries (DossierLoginPage *self)
   show_message (self->setup_error_label, NULL);
 }
 
+static void
+on_user_button_clicked (GtkButton        *button,
+                        DossierLoginPage *self)
+{
+  dossier_login_page_choose_user (self, g_object_get_data (G_OBJECT (button), "login"));
+}
+
+/* The whole row chooses the account; its arrow is a button so that assistive
+ * technologies have an action to call. */
 static GtkWidget *
-user_row_new (const DossierUser *user)
+user_row_new (DossierLoginPage  *self,
+              const DossierUser *user)
 {
   g_autofree char *roles = dossier_roles_get_label (user->roles);
   g_autofree char *accessible = NULL;
+  g_autofree char *button_label = NULL;
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *avatar = adw_avatar_new (32, user->full_name, TRUE);
-  GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
+  GtkWidget *button = gtk_button_new_from_icon_name ("go-next-symbolic");
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), user->full_name);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), roles);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), avatar);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), arrow);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   gtk_widget_set_name (row, user->login);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  /* Translators: the button of an account on the sign-in page. */
+  button_label = g_strdup_printf (_("Sign in as %s"), user->full_name);
+  gtk_widget_set_tooltip_text (button, button_label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, button_label, -1);
+  g_object_set_data_full (G_OBJECT (button), "login", g_strdup (user->login), g_free);
+  g_signal_connect_object (button, "clicked", G_CALLBACK (on_user_button_clicked), self, 0);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), button);
 
   /* Translators: the account rows of the sign-in page, for screen readers:
    * full name, login. */
@@ -169,7 +193,6 @@ user_row_new (const DossierUser *user)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, roles,
                                   -1);
-  g_object_set_data_full (G_OBJECT (row), "login", g_strdup (user->login), g_free);
 
   return row;
 }
@@ -201,7 +224,7 @@ fill_users (DossierLoginPage *self)
       if (!user->active)
         continue;
 
-      gtk_list_box_append (self->users_list, user_row_new (user));
+      gtk_list_box_append (self->users_list, user_row_new (self, user));
       n_active++;
     }
 
@@ -235,26 +258,18 @@ show_password_page (DossierLoginPage  *self,
   gtk_widget_set_visible (GTK_WIDGET (self->lock_label), self->unlocking);
   gtk_widget_set_visible (GTK_WIDGET (self->switch_button), self->unlocking);
   gtk_widget_set_visible (GTK_WIDGET (self->back_button), !self->unlocking);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->sign_in_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, self->unlocking ? _("Unlock") : _("Sign in"),
-                                  -1);
   adw_window_title_set_title (self->window_title, self->unlocking ? _("Locked") : _("Sign In"));
+  {
+    /* Translators: the password field of the sign-in page, for screen readers. */
+    g_autofree char *label = g_strdup_printf (_("Password of %s"), user->full_name);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->password_row), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  }
 
   clear_entries (self);
   check_retry_delay (self);
 
   gtk_stack_set_visible_child_name (self->stack, "password");
   gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
-}
-
-static void
-on_user_activated (DossierLoginPage *self,
-                   GtkListBoxRow    *row)
-{
-  const char *login = g_object_get_data (G_OBJECT (row), "login");
-
-  if (login != NULL)
-    dossier_login_page_choose_user (self, login);
 }
 
 static void
@@ -374,9 +389,13 @@ static void
 dossier_login_page_dispose (GObject *object)
 {
   DossierLoginPage *self = (DossierLoginPage *)object;
+  GtkWidget *child;
 
   stop_countdown (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), DOSSIER_TYPE_LOGIN_PAGE);
+  /* The template's top widget has no id; a GtkWidget leaves its children to us. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->store);
   g_clear_pointer (&self->chosen, dossier_user_free);
 
@@ -489,7 +508,6 @@ dossier_login_page_class_init (DossierLoginPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DossierLoginPage, switch_button);
 
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_user_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_password_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_sign_in_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_switch_clicked);
@@ -582,10 +600,10 @@ dossier_login_page_show_unlock (DossierLoginPage *self)
   minutes = dossier_auth_get_idle_lock_minutes (self->store);
   if (minutes > 0)
     {
-      g_autofree char *text = g_strdup_printf (ngettext ("Dossier locks after %u minute without activity. "
-                                                         "Enter your password to go on working.",
-                                                         "Dossier locks after %u minutes without activity. "
-                                                         "Enter your password to go on working.",
+      g_autofree char *text = g_strdup_printf (ngettext ("Dossier is locked; it locks by itself after %u minute "
+                                                         "without activity. Enter your password to go on working.",
+                                                         "Dossier is locked; it locks by itself after %u minutes "
+                                                         "without activity. Enter your password to go on working.",
                                                          minutes),
                                                minutes);
       gtk_label_set_label (self->lock_label, text);

@@ -161,14 +161,16 @@ static GtkWidget *
 item_row_new (DossierQaQueueWindow *self,
               const DossierQaItem  *item)
 {
-  GtkWidget *row = adw_expander_row_new ();
+  gboolean has_findings = item->findings != NULL && item->findings->len > 0;
   GtkWidget *icon = gtk_image_new_from_icon_name (severity_icon (item->n_errors, item->n_warnings));
   GtkWidget *open = gtk_button_new_from_icon_name ("go-next-symbolic");
   g_autofree char *findings = findings_summary (item);
   g_autofree char *since = dossier_format_date (item->waiting_since);
   g_autofree char *subtitle = NULL;
   g_autofree char *open_label = NULL;
+  g_autofree char *accessible = NULL;
   gint64 *id = g_new (gint64, 1);
+  GtkWidget *row;
 
   /* Translators: a dossier in the QA queue: the sign-off it waits for, its
    * exceptions, the date of its last change, e.g. "Waiting for: Release · 2 errors
@@ -176,14 +178,12 @@ item_row_new (DossierQaQueueWindow *self,
   subtitle = g_strdup_printf (_("Waiting for: %s · %s · since %s"),
                               dossier_sign_point_get_label (item->waiting_for), findings,
                               since != NULL ? since : "—");
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), item->unit_no);
-  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), subtitle);
-  gtk_widget_set_name (row, item->unit_no);
+  /* Translators: a dossier of the QA queue for screen readers: unit number, then
+   * the subtitle. */
+  accessible = g_strdup_printf (_("%s, %s"), item->unit_no, subtitle);
 
   gtk_widget_add_css_class (icon, severity_class (item->n_errors, item->n_warnings));
   gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, findings, -1);
-  adw_expander_row_add_prefix (ADW_EXPANDER_ROW (row), icon);
 
   /* Translators: the button that shows a dossier of the QA queue in the main window. */
   open_label = g_strdup_printf (_("Open %s"), item->unit_no);
@@ -195,21 +195,31 @@ item_row_new (DossierQaQueueWindow *self,
   g_object_set_data_full (G_OBJECT (open), "dossier-id", id, g_free);
   g_object_set_data_full (G_OBJECT (open), "unit-no", g_strdup (item->unit_no), g_free);
   g_signal_connect_object (open, "clicked", G_CALLBACK (on_open_clicked), self, 0);
-  adw_expander_row_add_action (ADW_EXPANDER_ROW (row), open);
 
-  for (guint i = 0; item->findings != NULL && i < item->findings->len; i++)
-    adw_expander_row_add_row (ADW_EXPANDER_ROW (row), finding_row_new (g_ptr_array_index (item->findings, i)));
+  if (has_findings)
+    {
+      /* Review by exception: what must be judged is open from the start. */
+      row = adw_expander_row_new ();
+      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), subtitle);
+      adw_expander_row_add_prefix (ADW_EXPANDER_ROW (row), icon);
+      adw_expander_row_add_action (ADW_EXPANDER_ROW (row), open);
+      for (guint i = 0; i < item->findings->len; i++)
+        adw_expander_row_add_row (ADW_EXPANDER_ROW (row), finding_row_new (g_ptr_array_index (item->findings, i)));
+      adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), item->n_errors > 0);
+    }
+  else
+    {
+      /* Nothing to unfold: the whole row opens the dossier. */
+      row = adw_action_row_new ();
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), open);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), open);
+    }
 
-  /* Review by exception: what must be judged is open from the start. */
-  adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (row), item->findings != NULL && item->findings->len > 0);
-  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), item->n_errors > 0);
-
-  {
-    /* Translators: a dossier of the QA queue for screen readers: unit number, then
-     * the subtitle. */
-    g_autofree char *accessible = g_strdup_printf (_("%s, %s"), item->unit_no, subtitle);
-    gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
-  }
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), item->unit_no);
+  gtk_widget_set_name (row, item->unit_no);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
 
   return row;
 }

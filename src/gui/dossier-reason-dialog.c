@@ -76,6 +76,19 @@ on_cancelled (GCancellable *cancellable,
   g_idle_add_full (G_PRIORITY_DEFAULT, close_cancelled, g_object_ref (task), g_object_unref);
 }
 
+/* A response from a button closes the dialog; one from the entry's Enter or from
+ * adw_message_dialog_response() does not, so whatever answered, it goes. */
+static gboolean
+close_if_shown (gpointer data)
+{
+  GtkWindow *dialog = data;
+
+  if (gtk_widget_get_visible (GTK_WIDGET (dialog)))
+    gtk_window_close (dialog);
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_response (AdwMessageDialog *dialog,
              const char       *response,
@@ -90,6 +103,7 @@ on_response (AdwMessageDialog *dialog,
 
   reason = entry_reason (request->entry);
   request->dialog = NULL;
+  g_idle_add_full (G_PRIORITY_DEFAULT, close_if_shown, g_object_ref (dialog), g_object_unref);
 
   if (request->cancelled_id != 0)
     {

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "dossier-choices.h"
+#include "dossier-envelope-window.h"
 #include "dossier-registry-page.h"
 #include "dossier-registry-record-window.h"
 #include "dossier-schema.h"
@@ -492,6 +493,9 @@ refresh_children (DossierRegistryPage *self)
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), option->title);
       if (option->subtitle != NULL)
         adw_action_row_set_subtitle (ADW_ACTION_ROW (row), option->subtitle);
+      /* A model's registered size ranges are edited in their own window. */
+      if (g_str_equal (self->reg->child_table, "product_model"))
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), dossier_envelope_window_button_new (self->store, option->id));
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), arrow);
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
       g_object_set_data_full (G_OBJECT (row), "record-id64", g_memdup2 (&option->id, sizeof option->id), g_free);

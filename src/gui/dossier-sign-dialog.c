@@ -358,6 +358,11 @@ update_sign_button (DossierSignDialog *self)
   else
     gtk_button_set_label (self->sign_button, _("_Sign"));
 
+  /* Setting the label sets the accessible name too, mnemonic and all. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->sign_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Sign with your password"),
+                                  -1);
+
   gtk_widget_set_sensitive (GTK_WIDGET (self->sign_button),
                             self->allowed && self->countdown == 0 && *password != '\0');
 }
@@ -417,6 +422,7 @@ load (DossierSignDialog *self)
   g_clear_pointer (&self->content_hash, g_free);
 
   adw_window_title_set_title (self->window_title, dialog_title (self->point));
+  gtk_window_set_title (GTK_WINDOW (self), dialog_title (self->point));
 
   row = dossier_store_get_row (self->store, "dossier", self->dossier_id, &error);
   if (row == NULL)
@@ -460,15 +466,22 @@ load (DossierSignDialog *self)
       g_autofree char *roles = dossier_roles_get_label (user->roles);
       /* Translators: the signer's login and roles. */
       g_autofree char *account = g_strdup_printf (_("%s · %s"), user->login, roles);
+      /* Translators: the signer for screen readers: printed name, login and roles. */
+      g_autofree char *accessible = g_strdup_printf (_("Signer: %s, %s"), user->full_name, account);
+      GtkWidget *signer = adw_action_row_new ();
 
-      gtk_list_box_append (self->signer_list,
-                           property_row_new (_("Printed name"), user->full_name, "signer-name", FALSE));
-      gtk_list_box_append (self->signer_list,
-                           property_row_new (_("Account"), account, "signer-account", FALSE));
+      /* The printed name, as the signature will show it. */
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (signer), user->full_name);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (signer), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (signer), account);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (signer), adw_avatar_new (32, user->full_name, TRUE));
+      gtk_widget_set_name (signer, "signer");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (signer), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+      gtk_list_box_append (self->signer_list, signer);
     }
   else
     gtk_list_box_append (self->signer_list,
-                         property_row_new (_("Printed name"), _("Nobody is signed in"), "signer-name", FALSE));
+                         property_row_new (_("Printed name"), _("Nobody is signed in"), "signer", FALSE));
 
   /* Core says no before the password is typed where it can: role, author and
    * workflow (dossier_signature_can_sign), then the rule check that the status

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "dossier-auth.h"
+#include "dossier-check.h"
 #include "dossier-confirmation.h"
 #include "dossier-signature.h"
 #include "dossier-signoff-page.h"
@@ -64,6 +65,18 @@ point_roles (DossierSignPoint point)
   return DOSSIER_ROLE_QA_REVIEWER;
 }
 
+/* The status a sign-off moves the dossier to through the rule gate, or NULL. */
+static const char *
+gated_status (DossierSignPoint point)
+{
+  if (point == DOSSIER_SIGN_POINT_DESIGN_APPROVAL)
+    return "design-approved";
+  if (point == DOSSIER_SIGN_POINT_RELEASE)
+    return "released";
+
+  return NULL;
+}
+
 static const char *
 sign_button_label (DossierSignPoint point)
 {
@@ -93,7 +106,8 @@ clear_list (GtkListBox *list)
 
 static GtkWidget *
 state_icon_new (DossierSignatureState state,
-                gboolean              signed_)
+                gboolean              signed_,
+                gboolean              top)
 {
   GtkWidget *icon;
 
@@ -119,8 +133,12 @@ state_icon_new (DossierSignatureState state,
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, _("No longer valid"), -1);
     }
 
-  gtk_widget_set_valign (icon, GTK_ALIGN_START);
-  gtk_widget_set_margin_top (icon, 2);
+  /* Beside a text of several lines, the icon goes with the first. */
+  if (top)
+    {
+      gtk_widget_set_valign (icon, GTK_ALIGN_START);
+      gtk_widget_set_margin_top (icon, 2);
+    }
   return icon;
 }
 
@@ -207,7 +225,7 @@ point_row_new (DossierSignoffPage     *self,
     }
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), state_icon_new (current != NULL ? current->state : 0,
-                                                                    current != NULL));
+                                                                    current != NULL, FALSE));
 
   /* A signature that holds needs nothing more; otherwise the button is there for
    * whoever could sign, and core says in the dialog whether they may now. */
@@ -216,6 +234,10 @@ point_row_new (DossierSignoffPage     *self,
       GtkWidget *button = gtk_button_new_with_mnemonic (current != NULL ? _("Sign _Again…") : _("_Sign…"));
       gboolean could = user != NULL && (user->roles & point_roles (point)) != 0;
       gboolean can = could && dossier_signature_can_sign (self->store, self->dossier_id, point, &error);
+
+      /* An approval or a release also moves the status through the rule check. */
+      if (can && gated_status (point) != NULL)
+        can = dossier_check_gate (self->store, self->dossier_id, gated_status (point), &error);
 
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
       gtk_widget_set_name (button, "sign");
@@ -254,7 +276,7 @@ signature_row_new (DossierSignoffPage     *self,
   g_auto(GStrv) lines = g_strsplit (state, "\n", -1);
   g_autofree char *accessible = g_strdup_printf ("%s. %s", described, lines[0]);
   GtkWidget *box;
-  GtkWidget *row = record_row_new (state_icon_new (signature->state, TRUE), &box);
+  GtkWidget *row = record_row_new (state_icon_new (signature->state, TRUE, TRUE), &box);
   GtkWidget *state_label;
   const char *state_class;
 
@@ -425,14 +447,37 @@ on_dialog_signed (DossierSignDialog  *dialog,
   g_signal_emit (self, signals[SIGNED], 0, signature_id);
 }
 
+/* Reading the signatures hashes the content they cover, and deciding who may sign
+ * reads the audit trail: a page that is not shown (another tab of the editor, the
+ * list being browsed) does it when it is shown next. */
+static void
+refresh_when_shown (DossierSignoffPage *self)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    dossier_signoff_page_refresh (self);
+}
+
 /* GObject ----------------------------------------------------------------------------- */
+
+static void
+dossier_signoff_page_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (dossier_signoff_page_parent_class)->map (widget);
+
+  /* Other pages may have changed the dossier while this one was hidden. */
+  dossier_signoff_page_refresh (DOSSIER_SIGNOFF_PAGE (widget));
+}
 
 static void
 dossier_signoff_page_dispose (GObject *object)
 {
   DossierSignoffPage *self = (DossierSignoffPage *)object;
+  GtkWidget *child;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), DOSSIER_TYPE_SIGNOFF_PAGE);
+  /* The template's top widget has no id; a GtkWidget leaves its children to us. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (dossier_signoff_page_parent_class)->dispose (object);
@@ -493,6 +538,8 @@ dossier_signoff_page_class_init (DossierSignoffPageClass *klass)
   object_class->dispose = dossier_signoff_page_dispose;
   object_class->get_property = dossier_signoff_page_get_property;
   object_class->set_property = dossier_signoff_page_set_property;
+
+  widget_class->map = dossier_signoff_page_map;
 
   properties[PROP_STORE] =
     g_param_spec_object ("store", NULL, NULL, DOSSIER_TYPE_STORE,
@@ -558,7 +605,7 @@ dossier_signoff_page_set_store (DossierSignoffPage *self,
 
   if (g_set_object (&self->store, store))
     {
-      dossier_signoff_page_refresh (self);
+      refresh_when_shown (self);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
     }
 }
@@ -582,7 +629,7 @@ dossier_signoff_page_set_dossier_id (DossierSignoffPage *self,
     return;
 
   self->dossier_id = dossier_id;
-  dossier_signoff_page_refresh (self);
+  refresh_when_shown (self);
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOSSIER_ID]);
 }

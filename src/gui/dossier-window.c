@@ -23,6 +23,7 @@
 #include "dossier-auth.h"
 #include "dossier-login-page.h"
 #include "dossier-qa-queue-window.h"
+#include "dossier-signoff-page.h"
 #include "dossier-users-window.h"
 
 struct _DossierWindow
@@ -198,6 +199,38 @@ show_content (DossierWindow *self)
 static void
 on_selected_item_changed (DossierWindow *self)
 {
+  update_state (self);
+}
+
+/* The editor wrote to the dossier it shows: the list reads its rows again (the
+ * status badge, the place in the order) and the same dossier stays selected, so
+ * that the editor keeps its pages.  It is looked for where it was and at the
+ * top, where the most recently updated dossier goes. */
+static void
+on_dossier_changed (DossierWindow *self,
+                    gint64         dossier_id)
+{
+  guint candidates[2] = { gtk_single_selection_get_selected (self->selection), 0 };
+  guint found = GTK_INVALID_LIST_POSITION;
+  guint n;
+
+  g_signal_handlers_block_by_func (self->selection, on_selected_item_changed, self);
+  dossier_dossier_list_reload (self->list);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->list));
+  for (guint i = 0; i < G_N_ELEMENTS (candidates) && found == GTK_INVALID_LIST_POSITION; i++)
+    {
+      g_autoptr(DossierDossier) dossier = NULL;
+
+      if (candidates[i] >= n)
+        continue;
+      dossier = g_list_model_get_item (G_LIST_MODEL (self->list), candidates[i]);
+      if (dossier != NULL && dossier_dossier_get_id (dossier) == dossier_id)
+        found = candidates[i];
+    }
+  if (found != GTK_INVALID_LIST_POSITION)
+    gtk_single_selection_set_selected (self->selection, found);
+  g_signal_handlers_unblock_by_func (self->selection, on_selected_item_changed, self);
+
   update_state (self);
 }
 
@@ -551,6 +584,248 @@ registers_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (registers));
 }
 
+/* Users, sign-in and sign-off ---------------------------------------------------- */
+
+/* DOSSIER_NO_LOGIN=1 shows the content without the sign-in page; only the widget
+ * tests of the window's other parts set it.  The start-up benchmark
+ * (DOSSIER_REPORT_FIRST_ROWS) times the list the same way.  Either only skips the
+ * page: once a database has accounts, the store itself refuses writes from
+ * nobody. */
+static gboolean
+login_bypassed (void)
+{
+  return g_strcmp0 (g_getenv ("DOSSIER_NO_LOGIN"), "1") == 0 ||
+         g_getenv ("DOSSIER_REPORT_FIRST_ROWS") != NULL;
+}
+
+/* The window's actions that reach the content; none may work behind the sign-in
+ * page or the lock screen. */
+static const char * const content_actions[] = {
+  "win.new-dossier",
+  "win.registers",
+  "win.qa-queue",
+  "win.users",
+  "win.lock",
+  "win.sign-out",
+};
+
+static gboolean
+showing_login (DossierWindow *self)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->auth_stack), "login") == 0;
+}
+
+static void
+update_user (DossierWindow *self)
+{
+  const DossierUser *user = dossier_store_get_user (self->store);
+  gboolean content = !showing_login (self);
+  gboolean signed_in = content && user != NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (content_actions); i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), content_actions[i], content);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.lock", signed_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", signed_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.users",
+                                 signed_in && (user->roles & DOSSIER_ROLE_ADMINISTRATOR) != 0);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->user_button), signed_in);
+  if (signed_in)
+    {
+      g_autofree char *roles = dossier_roles_get_label (user->roles);
+      /* Translators: the account menu's second line: login · roles. */
+      g_autofree char *line = g_strdup_printf (_("%s · %s"), user->login, roles);
+      /* Translators: the tooltip of the account menu button. */
+      g_autofree char *tooltip = g_strdup_printf (_("Signed in as %s"), user->full_name);
+
+      adw_avatar_set_text (self->user_avatar, user->full_name);
+      adw_avatar_set_text (self->user_info_avatar, user->full_name);
+      gtk_label_set_label (self->user_name_label, user->full_name);
+      gtk_label_set_label (self->user_roles_label, line);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->user_button), tooltip);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->user_button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip,
+                                      -1);
+    }
+
+  /* Typing anywhere searches, but not into a list hidden behind the sign-in page. */
+  gtk_search_entry_set_key_capture_widget (self->search_entry, content ? GTK_WIDGET (self) : NULL);
+}
+
+/* Windows transient for this one show content too: they go when it locks. */
+static void
+close_transient_windows (DossierWindow *self)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  g_autoptr(GPtrArray) windows = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (gtk_window_get_transient_for (window) == GTK_WINDOW (self))
+        g_ptr_array_add (windows, g_steal_pointer (&window));
+    }
+
+  for (guint i = 0; i < windows->len; i++)
+    gtk_window_destroy (g_ptr_array_index (windows, i));
+}
+
+static void
+show_main (DossierWindow *self)
+{
+  gtk_stack_set_visible_child_name (self->auth_stack, "main");
+  update_user (self);
+  update_state (self);
+}
+
+static void
+show_login (DossierWindow *self,
+            gboolean       unlock)
+{
+  close_transient_windows (self);
+  if (unlock)
+    dossier_login_page_show_unlock (self->login_page);
+  else
+    dossier_login_page_reset (self->login_page);
+  gtk_stack_set_visible_child_name (self->auth_stack, "login");
+  update_user (self);
+}
+
+static void
+on_login_signed_in (DossierWindow *self)
+{
+  show_main (self);
+}
+
+static void
+on_login_signed_out (DossierWindow *self)
+{
+  update_user (self);
+}
+
+static void
+lock_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  DossierWindow *self = DOSSIER_WINDOW (widget);
+
+  if (showing_login (self))
+    return;
+
+  dossier_auth_lock (self->store);
+  show_login (self, TRUE);
+}
+
+static void
+sign_out_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  DossierWindow *self = DOSSIER_WINDOW (widget);
+
+  dossier_store_sign_out (self->store);
+  show_login (self, FALSE);
+}
+
+static gpointer
+find_transient (DossierWindow *self,
+                GType          type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_window_get_transient_for (window) == GTK_WINDOW (self))
+        return window;
+    }
+
+  return NULL;
+}
+
+static void
+users_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  DossierWindow *self = DOSSIER_WINDOW (widget);
+  GtkWindow *users = find_transient (self, DOSSIER_TYPE_USERS_WINDOW);
+
+  if (users == NULL)
+    users = GTK_WINDOW (dossier_users_window_new (GTK_WINDOW (self), self->store));
+  gtk_window_present (users);
+}
+
+static void
+on_queue_dossier_activated (DossierQaQueueWindow *queue,
+                            gint64                id,
+                            const char           *unit_no,
+                            DossierWindow        *self)
+{
+  /* The unit number finds the dossier wherever it is in a long list. */
+  g_object_set (self, "kind-filter", "", "status-filter", "", "institution-filter", "", NULL);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), unit_no);
+  dossier_dossier_list_set_search (self->list, unit_no);
+  dossier_window_select_dossier (self, id);
+  gtk_window_present (GTK_WINDOW (self));
+}
+
+static void
+qa_queue_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  DossierWindow *self = DOSSIER_WINDOW (widget);
+  DossierQaQueueWindow *queue = find_transient (self, DOSSIER_TYPE_QA_QUEUE_WINDOW);
+
+  if (queue == NULL)
+    {
+      queue = dossier_qa_queue_window_new (GTK_WINDOW (self), self->store);
+      g_signal_connect_object (queue, "dossier-activated", G_CALLBACK (on_queue_dossier_activated), self, 0);
+    }
+  else
+    dossier_qa_queue_window_reload (queue);
+
+  gtk_window_present (GTK_WINDOW (queue));
+}
+
+/* What the window shows first: the content when someone is signed in already (or
+ * for the tests that skip signing in), else the sign-in page, which asks for the
+ * first administrator on a database without accounts. */
+/* A sign-off moves the dossier's status: the list shows it. */
+static void
+on_signoff_signed (DossierWindow      *self,
+                   gint64              signature_id,
+                   DossierSignoffPage *page)
+{
+  on_dossier_changed (self, dossier_signoff_page_get_dossier_id (page));
+}
+
+static void
+setup_sign_in (DossierWindow *self)
+{
+  GtkPopover *popover = gtk_menu_button_get_popover (self->user_button);
+  GtkWidget *signoffs = dossier_dossier_view_get_page_widget (self->dossier_view, "signoffs");
+
+  if (DOSSIER_IS_SIGNOFF_PAGE (signoffs))
+    g_signal_connect_object (signoffs, "signed", G_CALLBACK (on_signoff_signed), self, G_CONNECT_SWAPPED);
+
+  gtk_popover_menu_add_child (GTK_POPOVER_MENU (popover), self->user_info, "user-info");
+  dossier_login_page_set_store (self->login_page, self->store);
+
+  if (login_bypassed () ||
+      (dossier_store_get_user (self->store) != NULL && !dossier_auth_is_locked (self->store)))
+    show_main (self);
+  else if (dossier_store_get_user (self->store) != NULL)
+    show_login (self, TRUE);
+  else
+    show_login (self, FALSE);
+}
+
 /* GObject --------------------------------------------------------------------- */
 
 static void
@@ -575,6 +850,9 @@ dossier_window_constructed (GObject *object)
                            G_CALLBACK (on_view_menu_shown), self, G_CONNECT_SWAPPED);
 
   update_state (self);
+
+  /* Users, sign-in and sign-off */
+  setup_sign_in (self);
 }
 
 static void
@@ -757,6 +1035,7 @@ dossier_window_class_init (DossierWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_row_bind);
   gtk_widget_class_bind_template_callback (widget_class, on_row_unbind);
   gtk_widget_class_bind_template_callback (widget_class, on_selected_item_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_dossier_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_list_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_folded_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
@@ -777,6 +1056,27 @@ dossier_window_class_init (DossierWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.registers", NULL, registers_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-dossier", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.registers", NULL);
+
+  /* Users, sign-in and sign-off */
+  g_type_ensure (DOSSIER_TYPE_LOGIN_PAGE);
+  /* The editor's Sign-offs page (ui/dossier-dossier-view.ui) */
+  g_type_ensure (DOSSIER_TYPE_SIGNOFF_PAGE);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, auth_stack);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, login_page);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, user_button);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, user_avatar);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, user_info);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, user_info_avatar);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, user_name_label);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, user_roles_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_login_signed_in);
+  gtk_widget_class_bind_template_callback (widget_class, on_login_signed_out);
+  gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_action);
+  gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
+  gtk_widget_class_install_action (widget_class, "win.users", NULL, users_action);
+  gtk_widget_class_install_action (widget_class, "win.qa-queue", NULL, qa_queue_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.lock", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_q, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.qa-queue", NULL);
 }
 
 static void
