@@ -959,26 +959,11 @@ dossier_store_add_attachment_with_reason (DossierStore  *store,
                                           GCancellable  *cancellable,
                                           GError       **error)
 {
-  gint64 id;
-
   g_return_val_if_fail (DOSSIER_IS_STORE (store), 0);
   g_return_val_if_fail (error == NULL || *error == NULL, 0);
 
-  if (!dossier_store_begin (store, error))
-    return 0;
-
-  _dossier_store_set_reason (store, reason);
-  id = dossier_store_add_attachment (store, dossier_id, section, original_name, media_type,
-                                     content, cancellable, error);
-  _dossier_store_set_reason (store, NULL);
-
-  if (id == 0 || !dossier_store_commit (store, error))
-    {
-      dossier_store_rollback (store);
-      return 0;
-    }
-
-  return id;
+  return _dossier_store_add_attachment_full (store, dossier_id, section, original_name, media_type,
+                                             content, reason, cancellable, error);
 }
 
 /* Listing and checking ----------------------------------------------------------- */

@@ -187,15 +187,19 @@ failed:
   return NULL;
 }
 
+/* Streams first, outside any transaction, so that a long copy never holds the
+ * database's write lock; the row (with its reason, for signed content) is then
+ * written in a short transaction of its own. */
 gint64
-dossier_store_add_attachment (DossierStore  *self,
-                              gint64         dossier_id,
-                              const char    *section,
-                              const char    *original_name,
-                              const char    *media_type,
-                              GInputStream  *content,
-                              GCancellable  *cancellable,
-                              GError       **error)
+_dossier_store_add_attachment_full (DossierStore  *self,
+                                    gint64         dossier_id,
+                                    const char    *section,
+                                    const char    *original_name,
+                                    const char    *media_type,
+                                    GInputStream  *content,
+                                    const char    *reason,
+                                    GCancellable  *cancellable,
+                                    GError       **error)
 {
   g_autofree char *sha256 = NULL;
   g_autofree char *type = g_strdup (media_type);
@@ -238,7 +242,9 @@ dossier_store_add_attachment (DossierStore  *self,
 
     if (!dossier_store_begin (self, error))
       return 0;
+    _dossier_store_set_reason (self, reason);
     id = _dossier_store_insert_internal (self, "attachment", fields, error);
+    _dossier_store_set_reason (self, NULL);
     if (id == 0 || !dossier_store_commit (self, error))
       {
         /* The content file stays until the next garbage collection: another row
@@ -249,6 +255,20 @@ dossier_store_add_attachment (DossierStore  *self,
   }
 
   return id;
+}
+
+gint64
+dossier_store_add_attachment (DossierStore  *self,
+                              gint64         dossier_id,
+                              const char    *section,
+                              const char    *original_name,
+                              const char    *media_type,
+                              GInputStream  *content,
+                              GCancellable  *cancellable,
+                              GError       **error)
+{
+  return _dossier_store_add_attachment_full (self, dossier_id, section, original_name, media_type,
+                                             content, NULL, cancellable, error);
 }
 
 GInputStream *

@@ -54,6 +54,15 @@ char         *_dossier_audit_entry_hash         (const char    *prev_hash,
                                                  sqlite3_stmt  *row);
 
 /* dossier-store-attachments.c */
+gint64        _dossier_store_add_attachment_full (DossierStore  *self,
+                                                  gint64         dossier_id,
+                                                  const char    *section,
+                                                  const char    *original_name,
+                                                  const char    *media_type,
+                                                  GInputStream  *content,
+                                                  const char    *reason,
+                                                  GCancellable  *cancellable,
+                                                  GError       **error);
 void          _dossier_attachments_collect_garbage (DossierStore *self);
 
 #define DOSSIER_AUDIT_GENESIS "0000000000000000000000000000000000000000000000000000000000000000"

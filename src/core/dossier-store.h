@@ -45,6 +45,8 @@ typedef struct
 
 #define DOSSIER_STORE_DEFAULT_BUSY_TIMEOUT_MS 5000
 
+/* One SQLite connection.  A store is not thread-safe: use it from one thread at a
+ * time (long work in a thread opens a store of its own on the same file). */
 #define DOSSIER_TYPE_STORE (dossier_store_get_type ())
 G_DECLARE_FINAL_TYPE (DossierStore, dossier_store, DOSSIER, STORE, GObject)
 
