@@ -561,6 +561,14 @@ test_lock (Fixture       *f,
   /* Nothing reaches the content behind it. */
   g_assert_false (action_enabled (GTK_WIDGET (window), "win.qa-queue"));
   screenshot (GTK_WIDGET (window), "lock-screen");
+  if (g_getenv ("DOSSIER_SCREENSHOT_DIR") != NULL)
+    {
+      /* Narrow, as on a small screen. */
+      gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
+      run_pending ();
+      screenshot (GTK_WIDGET (window), "lock-screen-narrow");
+      gtk_window_set_default_size (GTK_WINDOW (window), 1000, 720);
+    }
 
   type_into (password, "wrong");
   click (button);
@@ -735,6 +743,12 @@ test_sign_qa_reviewer (Fixture       *f,
   approval_row = find_named (GTK_WIDGET (page), "design-approval");
   g_assert_null (find_named (approval_row, "sign"));
   screenshot (GTK_WIDGET (window), "signoff-page");
+  if (g_getenv ("DOSSIER_SCREENSHOT_DIR") != NULL)
+    {
+      gtk_window_set_default_size (window, 360, 900);
+      run_pending ();
+      screenshot (GTK_WIDGET (window), "signoff-page-narrow");
+    }
 
   gtk_window_destroy (window);
 }

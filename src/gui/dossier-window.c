@@ -625,6 +625,10 @@ update_user (DossierWindow *self)
   for (guint i = 0; i < G_N_ELEMENTS (content_actions); i++)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), content_actions[i], content);
 
+  /* Core refuses what a role may not do anyway; greying it out saves the try. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-dossier",
+                                 content && dossier_auth_check_permission (self->store, "dossier",
+                                                                           DOSSIER_AUTH_INSERT, NULL));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.lock", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.users",

@@ -221,6 +221,20 @@ class Gui:
         node.grabFocus()
         self.rawinput.typeText(text)
 
+    def scroll_into_view(self, node, window):
+        """Turns the mouse wheel over the window until the node is inside it.
+
+        GTK 4 reports positions relative to the window, which is at the
+        origin of the screen without a window manager."""
+        for _ in range(20):
+            x, y, w, h = node.extents
+            wx, wy, ww, wh = window.extents
+            if y >= 60 and y + h <= wh - 10:
+                return
+            self.rawinput.click(ww // 2, wh // 2, button=5 if y + h > wh - 10 else 4)
+            time.sleep(0.3)
+        raise AssertionError('[%s] %r cannot be scrolled into view' % (node.roleName, node.name))
+
     def frame(self, name, timeout=TIMEOUT):
         """A top-level window of the application, by title."""
         deadline = time.monotonic() + timeout
@@ -271,26 +285,217 @@ def sign_in(gui, main):
     log('signed in as ' + login)
 
 
-def explore(gui, main):
+def choose(gui, dialog, title, steps=1):
+    """Picks an option of a combo row with the keyboard: its popover has the focus."""
+    combo = gui.find('the choice “%s”' % title,
+                     lambda n: n.roleName == 'combo box' and n.name.startswith(title), dialog)
+    gui.scroll_into_view(combo, dialog)
+    combo.click()
+    gui.find('the options of “%s”' % title,
+             lambda n: n.roleName == 'list' and n.childCount > 0, combo)
+    time.sleep(0.5)
+    for _ in range(steps):
+        gui.rawinput.pressKey('Down')
+        time.sleep(0.3)
+    gui.rawinput.pressKey('Return')
+    time.sleep(1.0)
+
+
+def create_dossier(gui, main):
     gui.press(gui.button('New dossier', main))
     dialog = gui.frame('New Dossier')
-    check = gui.find('pm', lambda n: n.roleName == 'check box' and n.name.startswith('Patient-matched'), dialog)
-    log('extents %r' % (check.extents,))
-    check.click()
-    time.sleep(1)
-    gui.shot('e1')
-    combo = gui.find('inst', lambda n: n.roleName == 'combo box' and n.name.startswith('Institution'), dialog)
-    log('extents %r' % (combo.extents,))
-    combo.click()
-    time.sleep(1.5)
-    gui.shot('e2')
-    for n in gui.find_all(lambda n: True, dialog):
+    gui.find('the kind “Patient-matched”',
+             lambda n: n.roleName == 'check box' and n.name.startswith('Patient-matched'), dialog).click()
+    time.sleep(0.5)
+    choose(gui, dialog, 'Institution')
+    choose(gui, dialog, 'Ordering clinician')
+    gui.type_into(gui.entry('Patient code', dialog), PATIENT)
+    time.sleep(1.0)
+    choose(gui, dialog, 'Sex')
+    gui.type_into(gui.entry('Birth year', dialog), '1968')
+    time.sleep(0.5)
+    choose(gui, dialog, 'Registered model')
+    gui.shot('02-new-dossier')
+    gui.press(gui.button('C_reate', dialog))
+    gui.gone(dialog)
+
+
+def field(gui, name, within):
+    """An editable field of the editor by its accessible name (“Order date”)."""
+    return gui.find('the field “%s”' % name,
+                    lambda n: n.roleName == 'text' and (n.name == name or n.name.startswith(name + ' ')), within)
+
+
+def text_of(node):
+    return node.queryText().getText(0, -1)
+
+
+def fill(gui, window, node, text, commit):
+    """Types into a field as a person does: click it, enter the text, commit it."""
+    gui.scroll_into_view(node, window)
+    node.click()
+    time.sleep(0.5)
+    gui.type_into(node, text)
+    time.sleep(0.3)
+    gui.rawinput.keyCombo(commit)
+    time.sleep(0.5)
+
+
+def wait_for(description, check, timeout=TIMEOUT):
+    """Polls check() until it returns something true; the last error explains a failure."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while True:
         try:
-            if n.roleName not in ('panel', 'filler'):
-                log('  [%s] %r actions=%r ext=%r' % (n.roleName, n.name, list(n.actions), n.extents))
-        except Exception:
-            pass
-    log('windows %r' % [w.name for w in gui.app.children])
+            value = check()
+            if value:
+                return value
+        except Exception as e:  # not there yet
+            last = e
+        if time.monotonic() > deadline:
+            raise AssertionError('timed out waiting for %s%s' % (description, ' (%s)' % last if last else ''))
+        time.sleep(0.5)
+
+
+def show(cli, unit):
+    return json.loads(cli.run(['show', unit, '--json']).stdout)
+
+
+def parameters(record):
+    values = {}
+    for iteration in record.get('design_iterations') or []:
+        for value in iteration.get('parameter_values') or []:
+            values[value['name']] = value
+    return values
+
+
+def attachment(record):
+    for row in record.get('attachments') or []:
+        if any(isinstance(v, str) and ATTACHMENT in v for v in row.values()):
+            return row
+    return None
+
+
+def same_number(a, b):
+    try:
+        return float(a) == float(b)
+    except (TypeError, ValueError):
+        return False
+
+
+def edit(gui, main, cli, unit, upload):
+    # The order: committed with Enter (Ctrl+Enter in a text of several lines).
+    gui.press(gui.button('Order', main))
+    fill(gui, main, field(gui, 'Order date', main), ORDERED_ON, 'Return')
+    fill(gui, main, field(gui, 'Condition', main), CONDITION, '<Control>Return')
+    fill(gui, main, field(gui, 'Lesion site', main), LESION_SITE, 'Return')
+    wanted = {'ordered_on': ORDERED_ON, 'condition': CONDITION, 'lesion_site': LESION_SITE}
+    wait_for('the order in the database',
+             lambda: all(show(cli, unit)['dossier'].get(k) == v for k, v in wanted.items()))
+    gui.shot('04-order')
+    log('order saved')
+
+    # A design iteration: the dialog proposes version 1, today and the signed-in engineer.
+    gui.press(gui.button('Design', main))
+    gui.press(gui.button('Add design iteration', main))
+    dialog = gui.frame('New Design Iteration')
+    gui.shot('05-iteration-dialog')
+    gui.press(gui.find('the add button of the dialog',
+                       lambda n: n.roleName == 'push button' and n.name.startswith('_Add'), dialog))
+    gui.gone(dialog)
+    iteration = wait_for('the iteration in the database', lambda: show(cli, unit)['design_iterations'])[0]
+    log('iteration %s of %s by %s' % (iteration['version'], iteration['designed_on'], iteration['designer']))
+
+    for name, value, unit_text in (OUTER_DIAMETER, MATERIAL):
+        gui.type_into(gui.entry('New parameter name', main), name)
+        gui.type_into(gui.entry('New parameter value or category', main), value)
+        gui.type_into(gui.entry('New parameter unit', main), unit_text)
+        gui.press(gui.button('Add parameter', main))
+        wait_for('the parameter %s in the database' % name, lambda: name in parameters(show(cli, unit)))
+    gui.shot('06-parameters')
+    log('parameters saved')
+
+    # A file, through the file chooser: without a portal it is GTK's own dialog,
+    # whose location field takes a path after Ctrl+L.
+    gui.press(gui.button('Attachments', main))
+    gui.press(gui.button('Add files', main))
+    chooser = gui.frame('Add Files')
+    time.sleep(1.0)
+    # The keyboard follows the pointer without a window manager.
+    x, y, w, h = chooser.extents
+    gui.rawinput.absoluteMotion(w // 2, 15)
+    time.sleep(0.5)
+    gui.rawinput.keyCombo('<Control>l')
+    location = gui.find('the location field of the file chooser',
+                        lambda n: n.roleName == 'text' and n.name == 'GtkFileChooserEntry', chooser)
+    gui.type_into(location, upload)
+    time.sleep(0.5)
+    gui.shot('07-file-chooser')
+    gui.press(gui.find('the add button of the file chooser',
+                       lambda n: n.roleName == 'push button' and n.name.startswith('_Add'), chooser))
+    gui.gone(chooser)
+    label_with(gui, ATTACHMENT, main)
+    wait_for('the attachment in the database', lambda: attachment(show(cli, unit)))
+    gui.shot('08-attached')
+    log('attached ' + ATTACHMENT)
+
+
+def open_dossier(gui, main, unit):
+    """Searches for the unit number; Enter opens the first match, a click when not."""
+    search = gui.find('the search field',
+                      lambda n: n.name.startswith('Search dossiers') and n.roleName != 'label', main)
+    gui.type_into(search, unit)
+    listing = gui.find('the list of dossiers', lambda n: n.roleName == 'list' and n.name == 'Dossiers', main)
+    row = label_with(gui, unit, listing)
+    wait_for('the search to leave one dossier', lambda: label_with(gui, '1 found', main, timeout=0))
+    opened = lambda: gui.find_all(lambda n: n.roleName == 'list item' and n.name == 'Patient code: ' + PATIENT,
+                                  main)
+    search.doActionNamed('activate')
+    try:
+        wait_for('the dossier %s opened' % unit, opened, timeout=10)
+    except AssertionError:
+        log('Enter in the search field opened nothing: clicking the row')
+        row.click()
+        wait_for('the dossier %s opened' % unit, opened)
+
+
+def check_shown(gui, main):
+    gui.press(gui.button('Order', main))
+    for name, value in (('Order date', ORDERED_ON), ('Condition', CONDITION), ('Lesion site', LESION_SITE)):
+        node = field(gui, name, main)
+        wait_for('“%s” in %s' % (value, name), lambda: text_of(node) == value)
+    gui.shot('11-order')
+
+    gui.press(gui.button('Design', main))
+    for name, value, unit_text in (OUTER_DIAMETER, MATERIAL):
+        wait_for('the parameter %s shown' % name,
+                 lambda: gui.find_all(lambda n: n.roleName == 'text' and text_of(n) == name, main))
+        cells = wait_for('the value of %s shown' % name,
+                         lambda: [n for n in gui.find_all(lambda n: n.roleName == 'text' and
+                                                          n.name.endswith(' of ' + name), main)])
+        texts = [text_of(n) for n in cells]
+        if value not in texts and not any(same_number(t, value) for t in texts):
+            raise AssertionError('%s shows %r, not %r' % (name, texts, value))
+    gui.shot('12-design')
+
+    gui.press(gui.button('Attachments', main))
+    label_with(gui, ATTACHMENT, main)
+    gui.shot('13-attachments')
+
+
+def quit_app(gui, main):
+    """Ctrl+Q, as people quit; the window's close button when no key reaches it."""
+    x, y, w, h = main.extents
+    gui.rawinput.absoluteMotion(w // 2, 15)
+    time.sleep(0.3)
+    gui.rawinput.keyCombo('<Control>q')
+    status = gui.wait_exit(15)
+    if status is None:
+        log('Ctrl+Q did not quit: closing the window')
+        gui.press(gui.button('Close', main))
+        status = gui.wait_exit()
+    if status != 0:
+        raise AssertionError('dossier quit with status %r' % status)
 
 
 def run(exe, cli_exe, workdir, shots):
@@ -299,13 +504,64 @@ def run(exe, cli_exe, workdir, shots):
     prepare(cli)
     before = cli.units()
 
+    upload = os.path.join(workdir, ATTACHMENT)
+    with open(upload, 'w') as f:
+        f.write('solid e2e\n')
+        for i in range(200):
+            f.write('  facet normal 0 0 1\n    outer loop\n      vertex %d 0 0\n      vertex 0 %d 0\n'
+                    '      vertex 0 0 %d\n    endloop\n  endfacet\n' % (i, i, i))
+        f.write('endsolid e2e\n')
+    with open(upload, 'rb') as f:
+        sha256 = hashlib.sha256(f.read()).hexdigest()
+
+    started = time.monotonic()
     gui = Gui(exe, db, shots, '1-')
     try:
         main = gui.frame('Dossier')
         sign_in(gui, main)
-        explore(gui, main)
+        gui.shot('01-signed-in')
+        create_dossier(gui, main)
+        new = wait_for('the new dossier in the database', lambda: cli.units() - before)
+        unit = sorted(new)[0]
+        log('created %s in %.0f s' % (unit, time.monotonic() - started))
+        edit(gui, main, cli, unit, upload)
+        quit_app(gui, main)
     finally:
         gui.close()
+    log('first session done in %.0f s' % (time.monotonic() - started))
+
+    gui = Gui(exe, db, shots, '2-')
+    try:
+        main = gui.frame('Dossier')
+        sign_in(gui, main)
+        open_dossier(gui, main, unit)
+        check_shown(gui, main)
+        quit_app(gui, main)
+    finally:
+        gui.close()
+    log('second session done in %.0f s' % (time.monotonic() - started))
+
+    # And recorded, as dossier-cli reads it.
+    record = show(cli, unit)
+    for key, value in (('ordered_on', ORDERED_ON), ('condition', CONDITION), ('lesion_site', LESION_SITE)):
+        if record['dossier'].get(key) != value:
+            raise AssertionError('%s is %r, not %r' % (key, record['dossier'].get(key), value))
+    if record['patient'].get('code') != PATIENT or record['dossier'].get('kind') != 'patient-matched':
+        raise AssertionError('not the dossier created: %r %r' % (record['patient'], record['dossier'].get('kind')))
+    values = parameters(record)
+    diameter = values.get(OUTER_DIAMETER[0]) or {}
+    if not same_number(diameter.get('value'), OUTER_DIAMETER[1]) or diameter.get('unit') != OUTER_DIAMETER[2]:
+        raise AssertionError('outer diameter: %r' % diameter)
+    grade = values.get(MATERIAL[0]) or {}
+    if grade.get('category') != MATERIAL[1]:
+        raise AssertionError('material grade: %r' % grade)
+    row = attachment(record)
+    if row is None or sha256 not in [v for v in row.values() if isinstance(v, str)]:
+        raise AssertionError('attachment: %r, wanted SHA-256 %s' % (row, sha256))
+    verify = cli.run(['audit', 'verify'], check=False)
+    if verify.returncode != 0:
+        raise AssertionError('audit verify failed (%d): %s%s' % (verify.returncode, verify.stdout, verify.stderr))
+    log('%s recorded: order, %d parameter values, %s (%s)' % (unit, len(values), ATTACHMENT, sha256[:12]))
 
 
 def main():
