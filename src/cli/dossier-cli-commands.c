@@ -26,27 +26,6 @@
 /* Upper bound for demo --count: beyond it seeding takes longer than anyone waits. */
 #define DEMO_MAX_COUNT 1000000
 
-/* Every command refuses positional arguments it does not expect, so that a typo
- * does not silently do something else. */
-static gboolean
-check_arguments (const char  *command,
-                 int          argc,
-                 char       **argv,
-                 int          expected,
-                 int         *exit_code)
-{
-  if (argc - 1 > expected)
-    {
-      g_autofree char *extra = dossier_cli_argument (argv[expected + 1]);
-
-      *exit_code = dossier_cli_usage_error (command, _("Unexpected argument “%s”."),
-                                            extra != NULL ? extra : "?");
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
 /* The values a choice column of the dossier table allows, comma-separated. */
 static char *
 choice_values (const char *column_name)
@@ -107,7 +86,7 @@ dossier_cli_init (DossierCli  *cli,
                                        "version."),
                                      NULL);
   if (!dossier_cli_parse (context, "init", &argc, &argv, &exit_code) ||
-      !check_arguments ("init", argc, argv, 0, &exit_code))
+      !dossier_cli_check_arguments ("init", argc, argv, 0, &exit_code))
     return exit_code;
 
   existed = g_file_test (cli->db_path, G_FILE_TEST_EXISTS);
@@ -155,7 +134,7 @@ dossier_cli_demo (DossierCli  *cli,
                                        "and dossiers at every stage."),
                                      entries);
   if (!dossier_cli_parse (context, "demo", &argc, &argv, &exit_code) ||
-      !check_arguments ("demo", argc, argv, 0, &exit_code))
+      !dossier_cli_check_arguments ("demo", argc, argv, 0, &exit_code))
     return exit_code;
 
   if (count < 0 || count > DEMO_MAX_COUNT)
@@ -271,7 +250,7 @@ dossier_cli_list (DossierCli  *cli,
                              _("Statuses:"), statuses, _("Kinds:"), kinds);
   context = dossier_cli_context_new ("list", NULL, summary, entries);
   if (!dossier_cli_parse (context, "list", &argc, &argv, &exit_code) ||
-      !check_arguments ("list", argc, argv, 0, &exit_code))
+      !dossier_cli_check_arguments ("list", argc, argv, 0, &exit_code))
     return exit_code;
 
   if (status != NULL && !check_choice ("status", status, &exit_code))
@@ -398,7 +377,7 @@ dossier_cli_show (DossierCli  *cli,
                                        "adverse events, attachments and the audit trail."),
                                      entries);
   if (!dossier_cli_parse (context, "show", &argc, &argv, &exit_code) ||
-      !check_arguments ("show", argc, argv, 1, &exit_code))
+      !dossier_cli_check_arguments ("show", argc, argv, 1, &exit_code))
     return exit_code;
 
   if (argc < 2)
@@ -458,7 +437,7 @@ audit_verify (DossierCli  *cli,
                                        "when anything was changed outside Dossier."),
                                      NULL);
   if (!dossier_cli_parse (context, "audit verify", &argc, &argv, &exit_code) ||
-      !check_arguments ("audit verify", argc, argv, 0, &exit_code))
+      !dossier_cli_check_arguments ("audit verify", argc, argv, 0, &exit_code))
     return exit_code;
 
   if (!(store = dossier_cli_open_store (cli, FALSE, &exit_code)))

@@ -28,25 +28,6 @@
 
 #define MAX_PASSWORD_BYTES 1024
 
-static gboolean
-no_more_arguments (const char  *command,
-                   int          argc,
-                   char       **argv,
-                   int          expected,
-                   int         *exit_code)
-{
-  if (argc - 1 > expected)
-    {
-      g_autofree char *extra = dossier_cli_argument (argv[expected + 1]);
-
-      *exit_code = dossier_cli_usage_error (command, _("Unexpected argument “%s”."),
-                                            extra != NULL ? extra : "?");
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
 /* The dossier with unit number argument: 0 and *exit_code set when there is none. */
 static gint64
 lookup_unit (DossierStore *store,
@@ -328,7 +309,7 @@ signatures_list (DossierCli  *cli,
                                        "and whether it still holds."),
                                      NULL);
   if (!dossier_cli_parse (context, "signatures list", &argc, &argv, &exit_code) ||
-      !no_more_arguments ("signatures list", argc, argv, 1, &exit_code))
+      !dossier_cli_check_arguments ("signatures list", argc, argv, 1, &exit_code))
     return exit_code;
   if (argc < 2)
     return dossier_cli_usage_error ("signatures list", _("Which dossier? Give its unit number."));
@@ -389,7 +370,7 @@ signatures_sign (DossierCli  *cli,
                                        "as the user LOGIN, after checking the password."),
                                      entries);
   if (!dossier_cli_parse (context, "signatures sign", &argc, &argv, &exit_code) ||
-      !no_more_arguments ("signatures sign", argc, argv, 1, &exit_code))
+      !dossier_cli_check_arguments ("signatures sign", argc, argv, 1, &exit_code))
     return exit_code;
   if (argc < 2)
     return dossier_cli_usage_error ("signatures sign", _("Which dossier? Give its unit number."));
@@ -497,7 +478,7 @@ user_add (DossierCli  *cli,
                                        "in; later ones need --user with an administrator."),
                                      entries);
   if (!dossier_cli_parse (context, "user add", &argc, &argv, &exit_code) ||
-      !no_more_arguments ("user add", argc, argv, 1, &exit_code))
+      !dossier_cli_check_arguments ("user add", argc, argv, 1, &exit_code))
     return exit_code;
   if (argc < 2)
     return dossier_cli_usage_error ("user add", _("Give the login of the new account."));
@@ -547,7 +528,7 @@ user_list (DossierCli  *cli,
 
   context = dossier_cli_context_new ("user list", NULL, _("Lists the user accounts."), NULL);
   if (!dossier_cli_parse (context, "user list", &argc, &argv, &exit_code) ||
-      !no_more_arguments ("user list", argc, argv, 0, &exit_code))
+      !dossier_cli_check_arguments ("user list", argc, argv, 0, &exit_code))
     return exit_code;
 
   if (!(store = dossier_cli_open_store (cli, FALSE, &exit_code)))

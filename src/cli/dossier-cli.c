@@ -160,6 +160,27 @@ dossier_cli_argument (const char *argument)
   return g_locale_to_utf8 (argument, -1, NULL, NULL, NULL);
 }
 
+/* Every command refuses positional arguments it does not expect, so that a typo
+ * does not silently do something else. */
+gboolean
+dossier_cli_check_arguments (const char  *command,
+                             int          argc,
+                             char       **argv,
+                             int          expected,
+                             int         *exit_code)
+{
+  if (argc - 1 > expected)
+    {
+      g_autofree char *extra = dossier_cli_argument (argv[expected + 1]);
+
+      *exit_code = dossier_cli_usage_error (command, _("Unexpected argument “%s”."),
+                                            extra != NULL ? extra : "?");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 DossierStore *
 dossier_cli_open_store (DossierCli *cli,
                         gboolean    create,

@@ -45,6 +45,11 @@ gboolean        dossier_cli_parse         (GOptionContext      *context,
                                            char              ***argv,
                                            int                 *exit_code);
 char           *dossier_cli_argument      (const char          *argument);
+gboolean        dossier_cli_check_arguments (const char        *command,
+                                             int                argc,
+                                             char             **argv,
+                                             int                expected,
+                                             int               *exit_code);
 DossierStore   *dossier_cli_open_store    (DossierCli          *cli,
                                            gboolean             create,
                                            int                 *exit_code);
