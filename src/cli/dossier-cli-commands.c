@@ -483,31 +483,10 @@ dossier_cli_audit (DossierCli  *cli,
                    int          argc,
                    char       **argv)
 {
-  g_autoptr(GOptionContext) context = NULL;
-  g_autofree char *summary = NULL;
-  int exit_code = DOSSIER_CLI_EXIT_OK;
+  static const DossierCliCommand subcommands[] = {
+    { "verify", audit_verify, N_("Check the audit trail and the data for changes made outside Dossier") },
+  };
 
-  summary = g_strdup_printf ("%s\n\n%s\n  verify  %s",
-                             _("Works with the audit trail."),
-                             _("Commands:"),
-                             _("Check the audit trail and the data for changes made "
-                               "outside Dossier"));
-  context = dossier_cli_context_new ("audit", _("COMMAND"), summary, NULL);
-  /* Options after the subcommand belong to it. */
-  g_option_context_set_strict_posix (context, TRUE);
-  if (!dossier_cli_parse (context, "audit", &argc, &argv, &exit_code))
-    return exit_code;
-
-  if (argc < 2)
-    return dossier_cli_usage_error ("audit", _("No audit command given; use “%s”."),
-                                    "audit verify");
-
-  if (g_str_equal (argv[1], "verify"))
-    return audit_verify (cli, argc - 1, argv + 1);
-
-  {
-    g_autofree char *name = dossier_cli_argument (argv[1]);
-    return dossier_cli_usage_error ("audit", _("Unknown audit command “%s”; use “%s”."),
-                                    name != NULL ? name : "?", "audit verify");
-  }
+  return dossier_cli_dispatch (cli, "audit", _("Works with the audit trail."),
+                               subcommands, G_N_ELEMENTS (subcommands), argc, argv);
 }

@@ -408,37 +408,14 @@ dossier_cli_signatures (DossierCli  *cli,
                         int          argc,
                         char       **argv)
 {
-  g_autoptr(GOptionContext) context = NULL;
-  g_autofree char *summary = NULL;
-  int exit_code = DOSSIER_CLI_EXIT_OK;
+  static const DossierCliCommand subcommands[] = {
+    { "verify", signatures_verify, N_("Check that signatures still hold and were not tampered with") },
+    { "list", signatures_list, N_("Show the signatures of one dossier") },
+    { "sign", signatures_sign, N_("Sign a sign-off point of one dossier") },
+  };
 
-  summary = g_strdup_printf ("%s\n\n%s\n  verify  %s\n  list    %s\n  sign    %s",
-                             _("Works with the electronic signatures of dossiers."),
-                             _("Commands:"),
-                             _("Check that signatures still hold and were not tampered with"),
-                             _("Show the signatures of one dossier"),
-                             _("Sign a sign-off point of one dossier"));
-  context = dossier_cli_context_new ("signatures", _("COMMAND"), summary, NULL);
-  g_option_context_set_strict_posix (context, TRUE);
-  if (!dossier_cli_parse (context, "signatures", &argc, &argv, &exit_code))
-    return exit_code;
-
-  if (argc < 2)
-    return dossier_cli_usage_error ("signatures", _("No signatures command given; use “%s”."),
-                                    "signatures verify");
-
-  if (g_str_equal (argv[1], "verify"))
-    return signatures_verify (cli, argc - 1, argv + 1);
-  if (g_str_equal (argv[1], "list"))
-    return signatures_list (cli, argc - 1, argv + 1);
-  if (g_str_equal (argv[1], "sign"))
-    return signatures_sign (cli, argc - 1, argv + 1);
-
-  {
-    g_autofree char *name = dossier_cli_argument (argv[1]);
-    return dossier_cli_usage_error ("signatures", _("Unknown signatures command “%s”; use verify, list or sign."),
-                                    name != NULL ? name : "?");
-  }
+  return dossier_cli_dispatch (cli, "signatures", _("Works with the electronic signatures of dossiers."),
+                               subcommands, G_N_ELEMENTS (subcommands), argc, argv);
 }
 
 /* user ------------------------------------------------------------------------------- */
@@ -552,31 +529,11 @@ dossier_cli_user (DossierCli  *cli,
                   int          argc,
                   char       **argv)
 {
-  g_autoptr(GOptionContext) context = NULL;
-  g_autofree char *summary = NULL;
-  int exit_code = DOSSIER_CLI_EXIT_OK;
+  static const DossierCliCommand subcommands[] = {
+    { "add", user_add, N_("Add a user account") },
+    { "list", user_list, N_("List the user accounts") },
+  };
 
-  summary = g_strdup_printf ("%s\n\n%s\n  add   %s\n  list  %s",
-                             _("Works with the user accounts."),
-                             _("Commands:"),
-                             _("Add a user account"),
-                             _("List the user accounts"));
-  context = dossier_cli_context_new ("user", _("COMMAND"), summary, NULL);
-  g_option_context_set_strict_posix (context, TRUE);
-  if (!dossier_cli_parse (context, "user", &argc, &argv, &exit_code))
-    return exit_code;
-
-  if (argc < 2)
-    return dossier_cli_usage_error ("user", _("No user command given; use “%s”."), "user add");
-
-  if (g_str_equal (argv[1], "add"))
-    return user_add (cli, argc - 1, argv + 1);
-  if (g_str_equal (argv[1], "list"))
-    return user_list (cli, argc - 1, argv + 1);
-
-  {
-    g_autofree char *name = dossier_cli_argument (argv[1]);
-    return dossier_cli_usage_error ("user", _("Unknown user command “%s”; use add or list."),
-                                    name != NULL ? name : "?");
-  }
+  return dossier_cli_dispatch (cli, "user", _("Works with the user accounts."),
+                               subcommands, G_N_ELEMENTS (subcommands), argc, argv);
 }

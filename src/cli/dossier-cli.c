@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "dossier-cli.h"
 #include "dossier-cli-check.h"
@@ -26,15 +27,6 @@
  * failure it was, so that scripts can tell bad input from a broken database. */
 
 #define PROGRAM "dossier-cli"
-
-typedef int (*DossierCliCommandFunc) (DossierCli *cli, int argc, char **argv);
-
-typedef struct
-{
-  const char            *name;
-  DossierCliCommandFunc  run;
-  const char            *summary; /* N_() */
-} DossierCliCommand;
 
 static int
 run_check (DossierCli  *cli,
@@ -179,6 +171,55 @@ dossier_cli_check_arguments (const char  *command,
     }
 
   return TRUE;
+}
+
+/* Commands with subcommands (audit, signatures, user): one help text listing
+ * them, options after the subcommand belong to it, and the same messages for a
+ * missing or unknown one. */
+int
+dossier_cli_dispatch (DossierCli              *cli,
+                      const char              *group,
+                      const char              *description,
+                      const DossierCliCommand *subcommands,
+                      guint                    n_subcommands,
+                      int                      argc,
+                      char                   **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GString) summary = g_string_new (description);
+  g_autoptr(GString) names = g_string_new (NULL);
+  int width = 0;
+  int exit_code = DOSSIER_CLI_EXIT_OK;
+
+  g_assert (n_subcommands > 0);
+
+  for (guint i = 0; i < n_subcommands; i++)
+    {
+      width = MAX (width, (int) strlen (subcommands[i].name));
+      g_string_append_printf (names, "%s“%s %s”", i ? ", " : "", group, subcommands[i].name);
+    }
+  g_string_append_printf (summary, "\n\n%s", _("Commands:"));
+  for (guint i = 0; i < n_subcommands; i++)
+    g_string_append_printf (summary, "\n  %-*s  %s", width, subcommands[i].name,
+                            _(subcommands[i].summary));
+
+  context = dossier_cli_context_new (group, _("COMMAND"), summary->str, NULL);
+  g_option_context_set_strict_posix (context, TRUE);
+  if (!dossier_cli_parse (context, group, &argc, &argv, &exit_code))
+    return exit_code;
+
+  if (argc < 2)
+    return dossier_cli_usage_error (group, _("No %s command given; use one of: %s."), group, names->str);
+
+  for (guint i = 0; i < n_subcommands; i++)
+    if (g_str_equal (argv[1], subcommands[i].name))
+      return subcommands[i].run (cli, argc - 1, argv + 1);
+
+  {
+    g_autofree char *name = dossier_cli_argument (argv[1]);
+    return dossier_cli_usage_error (group, _("Unknown %s command “%s”; use one of: %s."),
+                                    group, name != NULL ? name : "?", names->str);
+  }
 }
 
 DossierStore *

@@ -28,6 +28,15 @@ typedef struct
   char     *user;          /* --user: who signs in for writes, or NULL */
 } DossierCli;
 
+typedef int (*DossierCliCommandFunc) (DossierCli *cli, int argc, char **argv);
+
+typedef struct
+{
+  const char            *name;
+  DossierCliCommandFunc  run;
+  const char            *summary; /* N_() */
+} DossierCliCommand;
+
 /* dossier-cli.c: shared by the commands. */
 int             dossier_cli_fail          (int                  exit_code,
                                            const char          *format,
@@ -50,6 +59,13 @@ gboolean        dossier_cli_check_arguments (const char        *command,
                                              char             **argv,
                                              int                expected,
                                              int               *exit_code);
+int             dossier_cli_dispatch      (DossierCli              *cli,
+                                           const char              *group,
+                                           const char              *description,
+                                           const DossierCliCommand *subcommands,
+                                           guint                    n_subcommands,
+                                           int                      argc,
+                                           char                   **argv);
 DossierStore   *dossier_cli_open_store    (DossierCli          *cli,
                                            gboolean             create,
                                            int                 *exit_code);
