@@ -39,9 +39,17 @@ GQuark dossier_export_error_quark (void);
 
 typedef enum
 {
-  DOSSIER_EXPORT_SCOPE_UNIT,  /* one dossier: unit_no */
-  DOSSIER_EXPORT_SCOPE_ALL,   /* every dossier */
+  DOSSIER_EXPORT_SCOPE_UNIT,    /* one dossier: unit_no */
+  DOSSIER_EXPORT_SCOPE_ALL,     /* every dossier */
+  DOSSIER_EXPORT_SCOPE_FILING,  /* one filing with its dossiers: filing_no */
+  DOSSIER_EXPORT_SCOPE_RANGE,   /* dossiers ordered from..to (inclusive YYYY-MM-DD) */
 } DossierExportScope;
+
+typedef enum
+{
+  DOSSIER_EXPORT_FORMAT_FOLDER,  /* out_path is a folder */
+  DOSSIER_EXPORT_FORMAT_ZIP,     /* out_path is a deterministic zip file */
+} DossierExportFormat;
 
 /* Called after each dossier; done counts dossiers written so far. */
 typedef void (*DossierExportProgressFunc) (guint     done,
@@ -52,6 +60,10 @@ typedef struct
 {
   DossierExportScope         scope;
   const char                *unit_no;       /* DOSSIER_EXPORT_SCOPE_UNIT */
+  const char                *filing_no;     /* DOSSIER_EXPORT_SCOPE_FILING */
+  const char                *from;          /* DOSSIER_EXPORT_SCOPE_RANGE */
+  const char                *to;            /* DOSSIER_EXPORT_SCOPE_RANGE */
+  DossierExportFormat        format;
   const char                *generated_at;  /* ISO 8601 with UTC offset; NULL: derived */
   DossierExportProgressFunc  progress;      /* may be NULL */
   gpointer                   progress_data;
