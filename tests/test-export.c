@@ -42,8 +42,11 @@ fixture_set_up (Fixture       *f,
   f->store = dt_open (db);
   g_assert_true (dossier_demo_seed (f->store, 0, NULL, &error));
   g_assert_no_error (error);
+  /* The demo has accounts, so writing needs someone signed in. */
+  g_assert_true (dossier_store_sign_in (f->store, "zhang.wei", "zhang.wei-demo", &error));
+  g_assert_no_error (error);
 
-  /* Attachments: a larger one shared by two dossiers (stored once in the package)
+  /* Attachments (on signed, delivered units, so with a reason): a larger one shared by two dossiers (stored once in the package)
    * and a small one with a Chinese name. */
   for (guint i = 0; i < 300000; i++)
     g_string_append_c (big, (char)('a' + (i * 7919) % 26));
@@ -54,15 +57,15 @@ fixture_set_up (Fixture       *f,
   for (guint i = 0; i < 2; i++)
     {
       g_autoptr(GInputStream) in = g_memory_input_stream_new_from_data (g_memdup2 (big->str, big->len), big->len, g_free);
-      g_assert_cmpint (dossier_store_add_attachment (f->store, i == 0 ? id1 : id2, "design", "设计图纸.stl",
-                                                     "model/stl", in, NULL, &error), >, 0);
+      g_assert_cmpint (dossier_store_add_attachment_with_reason (f->store, i == 0 ? id1 : id2, "design", "设计图纸.stl",
+                                                                 "model/stl", in, "archived design file", NULL, &error), >, 0);
       g_assert_no_error (error);
     }
   {
     const char *text = "检验报告\n";
     g_autoptr(GInputStream) in = g_memory_input_stream_new_from_data (text, strlen (text), NULL);
-    g_assert_cmpint (dossier_store_add_attachment (f->store, id1, "inspection", "检验报告.txt",
-                                                   "text/plain", in, NULL, &error), >, 0);
+    g_assert_cmpint (dossier_store_add_attachment_with_reason (f->store, id1, "inspection", "检验报告.txt",
+                                                               "text/plain", in, "archived inspection report", NULL, &error), >, 0);
     g_assert_no_error (error);
   }
   f->attachment_sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *)big->str, big->len);
@@ -86,7 +89,7 @@ export (Fixture            *f,
 {
   g_autoptr(GError) error = NULL;
   char *out = g_build_filename (f->dir, name, NULL);
-  DossierExportOptions options = { scope, unit_no, NULL, NULL, NULL };
+  DossierExportOptions options = { .scope = scope, .unit_no = unit_no };
 
   g_assert_true (dossier_export_package (f->store, &options, out, NULL, NULL, &error));
   g_assert_no_error (error);
@@ -257,7 +260,7 @@ test_export_all (Fixture       *f,
   g_autoptr(GPtrArray) files = NULL;
   g_autoptr(GPtrArray) files2 = NULL;
   g_autoptr(GTimer) timer = g_timer_new ();
-  DossierExportOptions options = { DOSSIER_EXPORT_SCOPE_ALL, NULL, NULL, NULL, NULL };
+  DossierExportOptions options = { .scope = DOSSIER_EXPORT_SCOPE_ALL };
   DossierExportSummary summary = { 0 };
   guint n_records = 0;
 
@@ -308,7 +311,8 @@ test_generated_at (Fixture       *f,
   g_autofree char *out = g_build_filename (f->dir, "fixed", NULL);
   g_autofree char *package = g_build_filename (out, "package.xml", NULL);
   g_autofree char *text = NULL;
-  DossierExportOptions options = { DOSSIER_EXPORT_SCOPE_UNIT, "DSR-2026-000004", "2026-03-02T10:15:03+08:00", NULL, NULL };
+  DossierExportOptions options = { .scope = DOSSIER_EXPORT_SCOPE_UNIT, .unit_no = "DSR-2026-000004",
+                                   .generated_at = "2026-03-02T10:15:03+08:00" };
 
   g_assert_true (dossier_export_package (f->store, &options, out, NULL, NULL, &error));
   g_assert_no_error (error);
@@ -498,36 +502,44 @@ test_signature_and_stored_check (Fixture       *f,
   g_autofree char *record = NULL;
   gint64 id;
 
-  g_assert_cmpint (dossier_auth_create_user (f->store, "admin1", "王芳",
-                                             DOSSIER_ROLE_ADMINISTRATOR | DOSSIER_ROLE_QA_REVIEWER,
-                                             "admin1-password", &error), >, 0);
+  g_assert_true (dossier_store_sign_in (f->store, "li.na", "li.na-demo", &error));
   g_assert_no_error (error);
-  g_assert_true (dossier_store_sign_in (f->store, "admin1", "admin1-password", &error));
+  id = dossier_store_lookup_id (f->store, "dossier", "unit_no", "DSR-2026-000006", &error);
   g_assert_no_error (error);
-  id = dossier_store_lookup_id (f->store, "dossier", "unit_no", "DSR-2026-000008", &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (dossier_signature_sign (f->store, id, DOSSIER_SIGN_POINT_DESIGN_REVIEW,
-                                           "admin1-password", "看过了", &error), >, 0);
+  g_assert_cmpint (dossier_signature_sign (f->store, id, DOSSIER_SIGN_POINT_PROCESSING_REVIEW,
+                                           "li.na-demo", "看过了", &error), >, 0);
   g_assert_no_error (error);
 
   /* Every result stored. */
   g_assert_true (dossier_check_dossiers (f->store, NULL, 0, NULL, NULL, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
 
-  out = export (f, DOSSIER_EXPORT_SCOPE_UNIT, "DSR-2026-000008", "signed");
-  record_path = g_build_filename (out, "records", "DSR-2026-000008", "record.xml", NULL);
+  out = export (f, DOSSIER_EXPORT_SCOPE_UNIT, "DSR-2026-000006", "signed");
+  record_path = g_build_filename (out, "records", "DSR-2026-000006", "record.xml", NULL);
   g_assert_true (g_file_get_contents (record_path, &record, NULL, NULL));
   g_assert_nonnull (strstr (record, "<signature id="));
-  g_assert_nonnull (strstr (record, "point=\"design-review\""));
-  g_assert_nonnull (strstr (record, "fullName=\"王芳\""));
+  g_assert_nonnull (strstr (record, "point=\"processing-review\""));
+  g_assert_nonnull (strstr (record, "fullName=\"李娜\""));
   g_assert_nonnull (strstr (record, "state=\"valid\""));
   g_assert_nonnull (strstr (record, "<manifestation>"));
   g_assert_nonnull (strstr (record, "<comment>看过了</comment>"));
   g_assert_nonnull (strstr (record, "<ruleCheck stored=\"true\""));
   g_assert_nonnull (strstr (record, "checkedAt=\""));
-  g_assert_nonnull (strstr (record, "envelopeVersion=\""));
   assert_valid (out);
   assert_xmllint_valid (f, out);
+
+  /* A patient-matched unit is checked against its registered size range. */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&record_path, g_free);
+  g_clear_pointer (&record, g_free);
+  out = export (f, DOSSIER_EXPORT_SCOPE_UNIT, "DSR-2026-000005", "matched");
+  record_path = g_build_filename (out, "records", "DSR-2026-000005", "record.xml", NULL);
+  g_assert_true (g_file_get_contents (record_path, &record, NULL, NULL));
+  g_assert_nonnull (strstr (record, "<ruleCheck stored=\"true\""));
+  g_assert_nonnull (strstr (record, "envelopeVersion=\""));
+  g_assert_nonnull (strstr (record, "point=\"processing-review\""));
+  g_assert_null (strstr (record, "point=\"release\""));
+  assert_valid (out);
 }
 
 /* Nothing but the package itself is ever left in the destination's folder. */
@@ -549,7 +561,7 @@ test_failures_leave_nothing (Fixture       *f,
 {
   g_autofree char *sub = g_build_filename (f->dir, "out", NULL);
   g_autofree char *out = g_build_filename (sub, "pkg", NULL);
-  DossierExportOptions options = { DOSSIER_EXPORT_SCOPE_ALL, NULL, NULL, NULL, NULL };
+  DossierExportOptions options = { .scope = DOSSIER_EXPORT_SCOPE_ALL };
 
   g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
 
@@ -583,7 +595,7 @@ test_failures_leave_nothing (Fixture       *f,
   /* An unknown unit. */
   {
     g_autoptr(GError) error = NULL;
-    DossierExportOptions unit = { DOSSIER_EXPORT_SCOPE_UNIT, "DSR-1999-000001", NULL, NULL, NULL };
+    DossierExportOptions unit = { .scope = DOSSIER_EXPORT_SCOPE_UNIT, .unit_no = "DSR-1999-000001" };
 
     g_assert_false (dossier_export_package (f->store, &unit, out, NULL, NULL, &error));
     g_assert_error (error, DOSSIER_STORE_ERROR, DOSSIER_STORE_ERROR_NOT_FOUND);

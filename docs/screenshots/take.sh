@@ -5,8 +5,8 @@
 #
 # Usage: docs/screenshots/take.sh [BUILDDIR]   (from the top of the source tree)
 # Needs xvfb-run, dbus-run-session, ImageMagick's import, python3-dogtail and the
-# zh_CN.UTF-8 locale (make test generates it).  The demo database has no accounts, so
-# the sign-in page is bypassed with DOSSIER_NO_LOGIN, as in the widget tests.
+# zh_CN.UTF-8 locale (make test generates it).  The screenshots show the window, not
+# the sign-in page, so it is bypassed with DOSSIER_NO_LOGIN, as in the widget tests.
 set -eu
 
 builddir=$(cd "${1:-_build}" && pwd)

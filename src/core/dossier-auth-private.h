@@ -93,4 +93,16 @@ gboolean  _dossier_signature_holds         (DossierStore          *store,
                                             gboolean              *holds,
                                             GError               **error);
 
+/* Records a signature by login on point over the content as it is now, dated
+ * signed_at, inside the caller's transaction, without the password and workflow
+ * checks of dossier_signature_sign().  Only for writing the demonstration data, whose
+ * history is made up (dossier-demo.c); the signature is an ordinary one after that. */
+gint64    _dossier_signature_record        (DossierStore          *store,
+                                            gint64                 dossier_id,
+                                            DossierSignPoint       point,
+                                            const char            *login,
+                                            const char            *signed_at,
+                                            const char            *comment,
+                                            GError               **error);
+
 G_END_DECLS

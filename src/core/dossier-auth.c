@@ -1840,6 +1840,8 @@ static const DossierDemoUser demo_users[] = {
   { "admin", "系统管理员", DOSSIER_ROLE_ADMINISTRATOR, "admin-demo" },
   { "zhang.wei", "张伟", DOSSIER_ROLE_ENGINEER, "zhang.wei-demo" },
   { "zhou.min", "周敏", DOSSIER_ROLE_ENGINEER, "zhou.min-demo" },
+  { "chen.hao", "陈浩", DOSSIER_ROLE_ENGINEER, "chen.hao-demo" },
+  { "liu.yang", "刘洋", DOSSIER_ROLE_ENGINEER, "liu.yang-demo" },
   { "li.na", "李娜", DOSSIER_ROLE_QA_REVIEWER, "li.na-demo" },
   { "wang.fang", "王芳", DOSSIER_ROLE_REGULATORY, "wang.fang-demo" },
 };

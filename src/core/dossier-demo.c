@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dossier-auth-private.h"
 #include "dossier-demo.h"
 #include "dossier-envelope.h"
 
@@ -35,12 +36,15 @@
 
 /* People --------------------------------------------------------------------- */
 
-/* Audit actors while seeding: who at the manufacturer would enter each record. */
-#define ACTOR_REGULATORY "wang.fang (demo)"  /* 王芳, registration specialist */
-#define ACTOR_DESIGN     "zhang.wei (demo)"  /* 张伟, design engineer */
-#define ACTOR_DESIGN_2   "zhou.min (demo)"   /* 周敏, design engineer */
-#define ACTOR_PRODUCTION "chen.hao (demo)"   /* 陈浩, process engineer */
-#define ACTOR_QA         "li.na (demo)"      /* 李娜, QA and release */
+/* Audit actors while seeding: who at the manufacturer would enter each record.  They
+ * are the demo accounts (dossier_auth_get_demo_users()), so the audit trail and the
+ * signatures name people who can sign in, and "the author cannot approve" holds. */
+#define ACTOR_REGULATORY "wang.fang"  /* 王芳, registration specialist */
+#define ACTOR_DESIGN     "zhang.wei"  /* 张伟, design engineer */
+#define ACTOR_DESIGN_2   "zhou.min"   /* 周敏, design engineer */
+#define ACTOR_PRODUCTION "chen.hao"   /* 陈浩, process engineer */
+#define ACTOR_QA         "li.na"      /* 李娜, QA and release */
+#define ACTOR_INSPECTOR  "liu.yang"   /* 刘洋, quality-control inspector */
 
 #define PERSON_DESIGNER    "张伟"
 #define PERSON_DESIGNER_2  "周敏"
@@ -614,6 +618,25 @@ set_status (Seed        *seed,
   return TRUE;
 }
 
+/* A sign-off as the demo's people would have made it, dated within the dossier's
+ * history: over the content as seeded so far, which nothing seeded later changes. */
+static gboolean
+sign (Seed              *seed,
+      gint64             dossier,
+      DossierSignPoint   point,
+      const char        *login,
+      const char        *signed_at,
+      GError           **error)
+{
+  if (_dossier_signature_record (seed->store, dossier, point, login, signed_at, NULL, error) == 0)
+    {
+      g_prefix_error (error, _("Demo data (%s): "), "signature");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* Reference data --------------------------------------------------------------- */
 
 static gboolean
@@ -1017,7 +1040,6 @@ static gboolean
 add_inspections (Seed               *seed,
                  const DemoDossier  *d,
                  gint64              dossier,
-                 gboolean            finished,
                  GError            **error)
 {
   const DemoTimeline *t = &timelines[d->type];
@@ -1078,10 +1100,6 @@ add_inspections (Seed               *seed,
 
   /* Ethylene oxide: the biological indicator decides sterility; the residue is
    * measured after aeration, which is what holds the release back. */
-  if (!finished)
-    return add_inspection (seed, dossier, "无菌检验（生物指示剂）", "生物指示剂培养阴性（GB 18279.1）",
-                           "培养中", "pending", day (seed, d->ordered_on, t->indicator), error);
-
   return add_inspection (seed, dossier, "无菌检验（生物指示剂）", "生物指示剂培养阴性（GB 18279.1）",
                          "48 h 培养阴性", "pass", day (seed, d->ordered_on, t->indicator), error) &&
          add_inspection (seed, dossier, "环氧乙烷残留量", "≤ 4 mg（GB/T 16886.7）",
@@ -1169,6 +1187,10 @@ seed_showcase_dossier (Seed               *seed,
         }
       if (!set_status (seed, dossier, "design-review", status_reasons[STAGE_REVIEW], error))
         return FALSE;
+      /* A peer review: the other engineer reads the design. */
+      if (!sign (seed, dossier, DOSSIER_SIGN_POINT_DESIGN_REVIEW, guide ? ACTOR_DESIGN : ACTOR_DESIGN_2,
+                 stamp (seed, d->ordered_on, d->changes != NULL ? 7 : 5, "10:20"), error))
+        return FALSE;
     }
 
   if (target >= STAGE_APPROVED)
@@ -1182,7 +1204,9 @@ seed_showcase_dossier (Seed               *seed,
                            { "document_no", fmt (seed, "DC-%u-%04u", g_date_get_year (&ordered),
                                                  seed->confirmation_serial) }),
                    error) ||
-          !set_status (seed, dossier, "design-approved", status_reasons[STAGE_APPROVED], error))
+          !set_status (seed, dossier, "design-approved", status_reasons[STAGE_APPROVED], error) ||
+          !sign (seed, dossier, DOSSIER_SIGN_POINT_DESIGN_APPROVAL, ACTOR_QA,
+                 stamp (seed, d->ordered_on, 8, "15:45"), error))
         return FALSE;
     }
 
@@ -1203,10 +1227,15 @@ seed_showcase_dossier (Seed               *seed,
 
   if (target >= STAGE_INSPECTION)
     {
-      dossier_store_set_actor (seed->store, ACTOR_QA);
+      /* Inspected by quality control; the QA reviewer, who wrote none of the
+       * record, reviews it and is the one to release the unit. */
+      dossier_store_set_actor (seed->store, ACTOR_INSPECTOR);
       if (!set_status (seed, dossier, "inspection", status_reasons[STAGE_INSPECTION], error) ||
-          !add_inspections (seed, d, dossier, target > STAGE_INSPECTION, error))
+          !add_inspections (seed, d, dossier, error) ||
+          !sign (seed, dossier, DOSSIER_SIGN_POINT_PROCESSING_REVIEW, ACTOR_QA,
+                 stamp (seed, d->ordered_on, t->released, "11:00"), error))
         return FALSE;
+      dossier_store_set_actor (seed->store, ACTOR_QA);
     }
 
   if (target >= STAGE_RELEASED)
@@ -1222,6 +1251,8 @@ seed_showcase_dossier (Seed               *seed,
                            { "released_at", stamp (seed, d->ordered_on, t->released, "16:30") },
                            { "notes", basis }),
                    error) ||
+          !sign (seed, dossier, DOSSIER_SIGN_POINT_RELEASE, ACTOR_QA,
+                 stamp (seed, d->ordered_on, t->released, "16:30"), error) ||
           !set_status (seed, dossier, "released", status_reasons[STAGE_RELEASED], error))
         return FALSE;
     }
@@ -1501,6 +1532,16 @@ dossier_demo_seed (DossierStore  *store,
   if (!dossier_store_begin (store, error))
     return FALSE;
 
+  /* The people first, so that the trail and the signatures can name them; the rest
+   * is written on their behalf, as the accounts to sign in with do not exist yet
+   * for whoever runs the seeding. */
+  if (!dossier_auth_seed_demo_users (store, error))
+    {
+      dossier_store_rollback (store);
+      return FALSE;
+    }
+  _dossier_auth_begin_privileged (store);
+
   saved_actor = g_strdup (dossier_store_get_actor (store));
   seed.store = store;
   seed.strings = g_string_chunk_new (4096);
@@ -1525,6 +1566,7 @@ dossier_demo_seed (DossierStore  *store,
   ok = dossier_store_commit (store, error);
 
 out:
+  _dossier_auth_end_privileged (store);
   if (!ok)
     dossier_store_rollback (store);
   dossier_store_set_actor (store, saved_actor);

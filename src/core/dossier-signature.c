@@ -627,6 +627,7 @@ check_can_sign (DossierStore      *store,
   g_autoptr(GArray) valid = NULL;
   gboolean has_review = FALSE;
   gboolean has_approval = FALSE;
+  gboolean has_processing_review = FALSE;
 
   if (!_dossier_auth_check_session (store, error))
     return FALSE;
@@ -653,6 +654,8 @@ check_can_sign (DossierStore      *store,
         has_review = TRUE;
       else if (v->point == DOSSIER_SIGN_POINT_DESIGN_APPROVAL)
         has_approval = TRUE;
+      else if (v->point == DOSSIER_SIGN_POINT_PROCESSING_REVIEW)
+        has_processing_review = TRUE;
 
       if (v->point == point)
         {
@@ -694,32 +697,50 @@ check_can_sign (DossierStore      *store,
       {
         sqlite3_stmt *stmt;
         g_autofree char *failed = NULL;
+        g_autofree char *pending = NULL;
+        gint64 n_inspections = 0;
         int rc;
 
-        if (!g_str_equal (status, "design-approved") && !g_str_equal (status, "processing") &&
-            !g_str_equal (status, "inspection"))
+        /* A unit is released on its finished record: processed, inspected, the
+         * processing record reviewed, every inspection passed. */
+        if (!g_str_equal (status, "inspection"))
           return refuse (error, DOSSIER_STORE_ERROR_CONSTRAINT,
-                         _("A unit is released from the status design approved, processing or inspection; this dossier is in “%s”."),
+                         _("A unit is released from the status inspection, once it has been processed and inspected; this dossier is in “%s”."),
                          status);
         if (!has_approval)
           return refuse (error, DOSSIER_STORE_ERROR_CONSTRAINT,
                          _("The release needs a valid signed design approval first."));
+        if (!has_processing_review)
+          return refuse (error, DOSSIER_STORE_ERROR_CONSTRAINT,
+                         _("The release needs a valid signed processing record review first."));
 
         if (!(stmt = _dossier_store_prepare (store,
-                                             "SELECT group_concat (item, ', ') FROM "
-                                             "(SELECT item FROM inspection WHERE dossier_id = ?1 AND result = 'fail' ORDER BY id)",
+                                             "SELECT count (*), "
+                                             "group_concat (CASE result WHEN 'fail' THEN item END, ', '), "
+                                             "group_concat (CASE result WHEN 'pending' THEN item END, ', ') "
+                                             "FROM (SELECT item, result FROM inspection WHERE dossier_id = ?1 ORDER BY id)",
                                              error)))
           return FALSE;
         sqlite3_bind_int64 (stmt, 1, dossier_id);
         rc = sqlite3_step (stmt);
         if (rc == SQLITE_ROW)
-          failed = column_text (stmt, 0);
+          {
+            n_inspections = sqlite3_column_int64 (stmt, 0);
+            failed = column_text (stmt, 1);
+            pending = column_text (stmt, 2);
+          }
         sqlite3_reset (stmt);
         if (rc != SQLITE_ROW)
           return _dossier_store_set_error (store, error, rc, _("Reading the inspections"));
+        if (n_inspections == 0)
+          return refuse (error, DOSSIER_STORE_ERROR_CONSTRAINT,
+                         _("The unit cannot be released: no inspection is recorded."));
         if (failed != NULL)
           return refuse (error, DOSSIER_STORE_ERROR_CONSTRAINT,
                          _("The unit cannot be released: inspection failed (%s)."), failed);
+        if (pending != NULL)
+          return refuse (error, DOSSIER_STORE_ERROR_CONSTRAINT,
+                         _("The unit cannot be released: inspection not finished (%s)."), pending);
 
         return check_not_author (store, dossier_id, point, user->login, error);
       }
@@ -801,6 +822,90 @@ ensure_release_record (DossierStore  *store,
   return release_id != 0;
 }
 
+/* Records the signature of user on point over the content as it is now, inside the
+ * caller's transaction.  Returns its id or 0. */
+static gint64
+insert_signature (DossierStore       *store,
+                  gint64              dossier_id,
+                  DossierSignPoint    point,
+                  const DossierUser  *user,
+                  const char         *role,
+                  const char         *signed_at,
+                  const char         *comment,
+                  const char         *reason,
+                  GError            **error)
+{
+  g_autofree char *hash = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(hash = dossier_canonical_hash (store, dossier_id, point, error)))
+    return 0;
+
+  if (!(stmt = _dossier_store_prepare (store,
+                                       "INSERT INTO signature (dossier_id, point, meaning, user_id, login, full_name, "
+                                       "role, signed_at, content_hash, serialization, comment) "
+                                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", error)))
+    return 0;
+
+  _dossier_store_set_reason (store, reason);
+  sqlite3_bind_int64 (stmt, 1, dossier_id);
+  sqlite3_bind_text (stmt, 2, dossier_sign_point_to_string (point), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, dossier_sign_point_get_meaning (point), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, user->id);
+  sqlite3_bind_text (stmt, 5, user->login, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 6, user->full_name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 7, role, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 8, signed_at, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 9, hash, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 10, DOSSIER_CANONICAL_VERSION, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 11, comment != NULL ? comment : "", -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  _dossier_store_set_reason (store, NULL);
+
+  if (rc != SQLITE_DONE)
+    {
+      _dossier_store_set_error (store, error, rc, _("Recording the signature"));
+      return 0;
+    }
+
+  return sqlite3_last_insert_rowid (dossier_store_get_handle (store));
+}
+
+gint64
+_dossier_signature_record (DossierStore      *store,
+                           gint64             dossier_id,
+                           DossierSignPoint   point,
+                           const char        *login,
+                           const char        *signed_at,
+                           const char        *comment,
+                           GError           **error)
+{
+  g_autoptr(DossierUser) user = NULL;
+  g_autofree char *signer = NULL;
+  g_autofree char *reason = NULL;
+  DossierRoles role;
+
+  if (!(user = dossier_auth_lookup_user (store, login, error)))
+    return 0;
+  role = signing_role (user, point);
+  if (role == DOSSIER_ROLE_NONE)
+    {
+      g_set_error (error, DOSSIER_STORE_ERROR, DOSSIER_STORE_ERROR_PERMISSION_DENIED,
+                   _("%s cannot sign the %s: no role of theirs may."), login,
+                   dossier_sign_point_get_label (point));
+      return 0;
+    }
+
+  signer = g_strdup_printf ("%s (%s)", user->full_name, user->login);
+  reason = g_strdup_printf (_("%s signed by %s"), dossier_sign_point_get_label (point), signer);
+
+  return insert_signature (store, dossier_id, point, user, dossier_role_to_string (role),
+                           signed_at, comment, reason, error);
+}
+
 gint64
 dossier_signature_sign (DossierStore      *store,
                         gint64             dossier_id,
@@ -811,14 +916,11 @@ dossier_signature_sign (DossierStore      *store,
 {
   const DossierUser *user;
   g_autofree char *signed_at = NULL;
-  g_autofree char *hash = NULL;
   g_autofree char *reason = NULL;
   g_autofree char *signer = NULL;
   g_autofree char *status = NULL;
-  sqlite3_stmt *stmt;
   const char *role;
   gint64 id;
-  int rc;
 
   g_return_val_if_fail (DOSSIER_IS_STORE (store), 0);
   g_return_val_if_fail ((guint)point < DOSSIER_N_SIGN_POINTS, 0);
@@ -871,38 +973,8 @@ dossier_signature_sign (DossierStore      *store,
 
   /* The hash of the content as it is in this transaction: what the signer saw
    * checked above, after the status (not covered) moved. */
-  if (!(hash = dossier_canonical_hash (store, dossier_id, point, error)))
+  if (!(id = insert_signature (store, dossier_id, point, user, role, signed_at, comment, reason, error)))
     goto failed;
-
-  if (!(stmt = _dossier_store_prepare (store,
-                                       "INSERT INTO signature (dossier_id, point, meaning, user_id, login, full_name, "
-                                       "role, signed_at, content_hash, serialization, comment) "
-                                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", error)))
-    goto failed;
-
-  _dossier_store_set_reason (store, reason);
-  sqlite3_bind_int64 (stmt, 1, dossier_id);
-  sqlite3_bind_text (stmt, 2, dossier_sign_point_to_string (point), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, dossier_sign_point_get_meaning (point), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, user->id);
-  sqlite3_bind_text (stmt, 5, user->login, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 6, user->full_name, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 7, role, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 8, signed_at, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 9, hash, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 10, DOSSIER_CANONICAL_VERSION, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 11, comment != NULL ? comment : "", -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
-  _dossier_store_set_reason (store, NULL);
-
-  if (rc != SQLITE_DONE)
-    {
-      _dossier_store_set_error (store, error, rc, _("Recording the signature"));
-      goto failed;
-    }
-  id = sqlite3_last_insert_rowid (dossier_store_get_handle (store));
 
   if (!dossier_store_commit (store, error))
     goto failed;

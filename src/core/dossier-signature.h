@@ -28,10 +28,11 @@ G_BEGIN_DECLS
  *                      not by anyone who wrote the design (the audit trail says who);
  *                      the rule check passes; status becomes design-approved
  *   processing review  QA reviewer; status processing or inspection
- *   release            QA reviewer; status design-approved, processing or inspection;
- *                      a valid design approval; no failed inspection; not by anyone
- *                      who wrote the design or the processing record; the rule check
- *                      passes; the release record is made and status becomes released
+ *   release            QA reviewer; status inspection; a valid design approval and
+ *                      processing record review; at least one inspection, none
+ *                      failed or pending; not by anyone who wrote the design or the
+ *                      processing record; the rule check passes; the release record
+ *                      is made and status becomes released
  *
  * A later change to signed content needs a reason (the store refuses it without one),
  * and in the same transaction the workflow goes back to the step the signature

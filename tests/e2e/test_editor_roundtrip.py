@@ -3,8 +3,8 @@
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Prepares a database with dossier-cli (demonstration data and an engineer's
-# account), starts the real `dossier` binary on it and drives it through the
+# Prepares a database with dossier-cli (the demonstration data, with its
+# accounts), starts the real `dossier` binary on it and drives it through the
 # accessibility tree with dogtail: sign in, create a patient-matched dossier for a
 # new patient, fill part of its order, add a design iteration with two parameter
 # values, attach a file through the file chooser, and quit.  Then it starts the
@@ -32,8 +32,8 @@ import traceback
 SKIP = 77
 TIMEOUT = 30
 
-ADMIN_PASSWORD = 'admin-pass-2026'
-ENGINEER = ('eng1', 'Zhang Wei', 'eng1-pass-2026')
+# A demonstration account, with the password the README gives.
+ENGINEER = ('zhang.wei', '张伟', 'zhang.wei-demo')
 PATIENT = 'E2E-0001'
 CONDITION = 'Comminuted fracture of the left acetabulum'
 LESION_SITE = 'Left acetabulum'
@@ -79,11 +79,6 @@ class Cli:
 
 def prepare(cli):
     cli.run(['demo'])
-    cli.run(['user', 'add', '--name', 'Ada Admin', '--role', 'administrator', 'admin'],
-            stdin=ADMIN_PASSWORD + '\n')
-    login, name, password = ENGINEER
-    cli.run(['user', 'add', '--user', 'admin', '--name', name, '--role', 'engineer', login],
-            stdin=ADMIN_PASSWORD + '\n' + password + '\n')
 
 
 # The application --------------------------------------------------------------------

@@ -3,14 +3,13 @@
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Prepares a database with dossier-cli (demonstration data, four accounts, and the
-# signatures that make a dossier ready for release where the data allows it),
-# starts the real `dossier` binary on it and drives it through the accessibility
-# tree with dogtail: sign in as the QA reviewer by choosing the account and typing
-# the password, find the dossier, open its Sign-offs page, sign with the password
-# in the sign dialog, and check that the signature is shown (and recorded, with
-# dossier-cli).  When no dossier of the demonstration data can be made ready for
-# release, the reviewer signs a design review instead and the test says so.
+# Prepares a database with dossier-cli (the demonstration data, with its accounts
+# and the dossier waiting for release), starts the real `dossier` binary on it and
+# drives it through the accessibility tree with dogtail: sign in as the QA reviewer
+# by choosing the account and typing the password (a wrong one first), find the
+# dossier, open its Sign-offs page, sign the release with the password in the sign
+# dialog, and check that the signature is shown, and with dossier-cli that it is
+# recorded, holds, and the unit is released.
 #
 # Needs an X server and a D-Bus session (`make test` runs the tests inside
 # xvfb-run and dbus-run-session, where the AT-SPI bus is started on demand) and the
@@ -31,18 +30,10 @@ import traceback
 SKIP = 77
 TIMEOUT = 30
 
-PASSWORDS = {
-    'admin': 'admin-pass-2026',
-    'qa1': 'qa1-pass-2026',
-    'qa2': 'qa2-pass-2026',
-    'eng1': 'eng1-pass-2026',
-}
-ACCOUNTS = [
-    # login, full name, role
-    ('qa1', 'Quinn Reviewer', 'qa-reviewer'),
-    ('qa2', '李娜', 'qa-reviewer'),
-    ('eng1', 'Zhang Wei', 'engineer'),
-]
+# The demonstration accounts and passwords, as the README gives them.
+REVIEWER_LOGIN = 'li.na'
+REVIEWER_NAME = '李娜'
+REVIEWER_PASSWORD = 'li.na-demo'
 
 
 def log(message):
@@ -79,36 +70,17 @@ class Cli:
             data = data.get('dossiers', [])
         return [d.get('unit_no') or d.get('unit-no') for d in data]
 
-    def sign(self, unit, point, login):
-        result = self.run(['signatures', 'sign', '--point', point, '--user', login, unit],
-                          stdin=PASSWORDS[login] + '\n', check=False)
-        return result.returncode == 0
-
 
 def prepare(cli):
-    """Fills the database; returns (unit number, sign-off point) for the GUI."""
+    """Fills the database with the demonstration data; returns the unit number of the
+    dossier waiting for release: processed, inspected, its processing record reviewed
+    by the QA reviewer, who wrote none of it."""
     cli.run(['demo'])
-    cli.run(['user', 'add', '--name', 'Ada Admin', '--role', 'administrator', 'admin'],
-            stdin=PASSWORDS['admin'] + '\n')
-    for login, name, role in ACCOUNTS:
-        cli.run(['user', 'add', '--user', 'admin', '--name', name, '--role', role, login],
-                stdin=PASSWORDS['admin'] + '\n' + PASSWORDS[login] + '\n')
-
-    # A dossier in design review whose design passes the rule check becomes ready
-    # for release once eng1 reviewed it and qa2 approved it; qa1, who wrote none
-    # of it, releases it in the window.
-    for unit in cli.dossiers('design-review'):
-        if cli.sign(unit, 'design-review', 'eng1') and cli.sign(unit, 'design-approval', 'qa2'):
-            log('%s is ready for release' % unit)
-            return unit, 'release'
-        log('%s cannot be approved with the demonstration data' % unit)
-
-    # Otherwise the design review of a dossier still in design.
-    for unit in cli.dossiers('design'):
-        log('no dossier can be made ready for release: signing the design review of %s' % unit)
-        return unit, 'design-review'
-
-    raise RuntimeError('the demonstration data has no dossier to sign')
+    waiting = cli.dossiers('inspection')
+    if len(waiting) != 1:
+        raise RuntimeError('the demonstration data should have one dossier waiting for release, not %r' % waiting)
+    log('%s is waiting for release' % waiting[0])
+    return waiting[0]
 
 
 # The application --------------------------------------------------------------------
@@ -289,8 +261,9 @@ def label_with(gui, text, within=None, timeout=TIMEOUT):
 def run(exe, cli_exe, workdir, shots):
     db = os.path.join(workdir, 'e2e.db')
     cli = Cli(cli_exe, db)
-    unit, point = prepare(cli)
-    reviewer = 'Quinn Reviewer'
+    unit = prepare(cli)
+    reviewer = REVIEWER_NAME
+    login = REVIEWER_LOGIN
 
     gui = Gui(exe, db, shots)
     try:
@@ -301,7 +274,7 @@ def run(exe, cli_exe, workdir, shots):
         gui.shot('01-accounts')
         gui.press(account)
         # GTK animates a click for a moment; the password field then names its account.
-        password = gui.find('the password field of qa1',
+        password = gui.find('the password field of ' + login,
                             lambda n: n.roleName in ('text', 'password text') and
                                       n.name.startswith('Password of ' + reviewer), main)
         time.sleep(0.5)
@@ -309,12 +282,12 @@ def run(exe, cli_exe, workdir, shots):
         gui.press(sign_in_button(gui, main))
         label_with(gui, 'password is wrong', main)
         gui.shot('02-refused')
-        gui.type_into(password, PASSWORDS['qa1'])
+        gui.type_into(password, REVIEWER_PASSWORD)
         gui.press(sign_in_button(gui, main))
-        gui.find('the account menu of qa1',
+        gui.find('the account menu of ' + login,
                  lambda n: n.roleName in ('push button', 'toggle button') and
                            n.name.startswith('Signed in as ' + reviewer), main)
-        log('signed in as qa1')
+        log('signed in as ' + login)
 
         # The dossier: search for its unit number; Enter opens the first match.
         search = gui.find('the search field',
@@ -325,37 +298,38 @@ def run(exe, cli_exe, workdir, shots):
 
         # Its Sign-offs page.
         gui.press(gui.button('Sign-offs', main))
-        sign_label = {'release': 'Sign the release', 'design-review': 'Sign the design review'}[point]
         gui.shot('03-signoffs')
-        gui.press(gui.button(sign_label, main))
+        gui.press(gui.button('Sign the release', main))
 
         # The sign dialog: what is signed, then the password.
-        title = {'release': 'Sign Release', 'design-review': 'Sign Design Review'}[point]
-        dialog = gui.frame(title)
+        dialog = gui.frame('Sign Release')
         label_with(gui, unit, dialog)
         label_with(gui, 'SHA-256', dialog)
         field = gui.find('the password field of the sign dialog',
                          lambda n: n.roleName in ('text', 'password text') and n.name.startswith('Password'),
                          dialog)
-        gui.type_into(field, PASSWORDS['qa1'])
+        gui.type_into(field, REVIEWER_PASSWORD)
         time.sleep(0.5)
         gui.shot('04-sign-dialog')
         gui.press(gui.button('Sign with your password', dialog))
 
         # Shown in full on the page: name, login, role, meaning, time with UTC offset.
-        meaning = {'release': 'Released', 'design-review': 'Reviewed'}[point]
-        shown = label_with(gui, '%s by %s (qa1), QA reviewer, on ' % (meaning, reviewer), main)
+        shown = label_with(gui, 'Released by %s (%s), QA reviewer, on ' % (reviewer, login), main)
         log('shown: ' + shown.name)
         label_with(gui, 'Valid: the signed content is unchanged.', main)
         gui.shot('05-signed')
     finally:
         gui.close()
 
-    # And recorded.
+    # And recorded: the signature holds and the unit is released.
     listing = cli.run(['signatures', 'list', unit]).stdout
-    if '%s (qa1)' % reviewer not in listing:
+    if 'Released by %s (%s)' % (reviewer, login) not in listing:
         raise AssertionError('dossier-cli does not list the signature:\n' + listing)
-    log('%s of %s signed by qa1' % (point, unit))
+    if unit not in cli.dossiers('released'):
+        raise AssertionError('%s is not released' % unit)
+    cli.run(['signatures', 'verify', unit])
+    cli.run(['audit', 'verify'])
+    log('%s released by %s' % (unit, login))
 
 
 def main():
