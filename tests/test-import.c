@@ -480,6 +480,37 @@ test_permission (Fixture       *f,
   dt_assert_audit_clean (f->target);
 }
 
+/* Into a database that has data: taken ids get new ones, references follow. */
+static void
+test_non_empty (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *single = g_build_filename (f->dir, "single", NULL);
+  DossierExportOptions options = { DOSSIER_EXPORT_SCOPE_UNIT, "DSR-2026-000012", NULL, NULL, NULL, 0, NULL, NULL, NULL };
+  DossierImportSummary summary = { 0 };
+  DtRows rows;
+  gint64 id;
+
+  dt_populate (f->target, &rows);
+  g_assert_true (dossier_export_package (f->source, &options, single, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (dossier_import_package (f->target, single, NULL, &summary, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.n_added, ==, 1);
+  g_test_message ("%u rows got another id", summary.n_renumbered);
+
+  id = dossier_store_lookup_id (f->target, "dossier", "unit_no", "DSR-2026-000012", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  {
+    g_autoptr(JsonNode) here = dossier_json_dossier_record (f->target, id, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (here);
+  }
+  dt_assert_audit_clean (f->target);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -492,6 +523,7 @@ main (int   argc,
   g_test_add ("/import/conflict", Fixture, NULL, fixture_set_up, test_conflict, fixture_tear_down);
   g_test_add ("/import/tampered", Fixture, NULL, fixture_set_up, test_tampered, fixture_tear_down);
   g_test_add ("/import/cancel", Fixture, NULL, fixture_set_up, test_cancel, fixture_tear_down);
+  g_test_add ("/import/non-empty", Fixture, NULL, fixture_set_up, test_non_empty, fixture_tear_down);
   g_test_add ("/import/permission", Fixture, NULL, fixture_set_up, test_permission, fixture_tear_down);
 
   return g_test_run ();
