@@ -521,6 +521,9 @@ static const struct
   { "user_account", { "A", "A", "-" } },
   { "login_attempt", { "-", "-", "-" } },
   { "signature", { "-", "-", "-" } },
+  { "package_import", { "-", "-", "-" } },
+  { "imported_dossier", { "-", "-", "-" } },
+  { "imported_history", { "-", "-", "-" } },
 };
 
 static DossierRoles

@@ -975,6 +975,67 @@ test_export_verify (Fixture       *fixture,
   g_assert_nonnull (strstr (run.out, "PKG-HASH"));
 }
 
+/* import: exit 0 and a summary; a second import adds nothing; a changed byte is
+ * refused with the verification findings (exit 1); bad usage is exit 2. */
+static void
+test_import (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *out = g_build_filename (fixture->dir, "package", NULL);
+  g_autofree char *other = g_build_filename (fixture->dir, "imported.db", NULL);
+  g_autofree char *again = g_build_filename (fixture->dir, "again", NULL);
+  g_autofree char *package_xml = g_build_filename (out, "package.xml", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  gsize length = 0;
+
+  RUN (&run, "--db", fixture->db, "export", "--all", "--out", out);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+
+  RUN (&run, "--db", other, "import", out);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "Imported the package"));
+  g_assert_nonnull (strstr (run.out, "0 already present"));
+  run_clear (&run);
+
+  RUN (&run, "--db", other, "import", "--json", out);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "\"added\" : 0"));
+  run_clear (&run);
+
+  RUN (&run, "--db", other, "audit", "verify");
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+
+  /* The imported database exports the same package.xml. */
+  RUN (&run, "--db", other, "export", "--all", "--out", again);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  {
+    g_autofree char *p1 = g_build_filename (out, "manifest.xml", NULL);
+    g_autofree char *p2 = g_build_filename (again, "manifest.xml", NULL);
+
+    g_assert_true (g_file_get_contents (p1, &a, NULL, NULL));
+    g_assert_true (g_file_get_contents (p2, &b, NULL, NULL));
+    g_assert_cmpstr (a, ==, b);
+  }
+
+  RUN (&run, "--db", other, "import");
+  g_assert_cmpint (run.status, ==, 2);
+  run_clear (&run);
+
+  g_assert_true (g_file_get_contents (package_xml, &contents, &length, NULL));
+  contents[length / 2] = contents[length / 2] == 'a' ? 'b' : 'a';
+  g_assert_true (g_file_set_contents (package_xml, contents, length, NULL));
+
+  RUN (&run, "--db", other, "import", out);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "PKG-HASH"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1005,6 +1066,7 @@ main (int   argc,
   ADD ("/cli/open/locked", test_open_locked, POPULATED);
   ADD ("/cli/demo", test_demo, NULL);
   ADD ("/cli/export/verify", test_export_verify, POPULATED);
+  ADD ("/cli/import", test_import, POPULATED);
 #undef POPULATED
 #undef ADD
 

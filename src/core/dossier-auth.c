@@ -471,8 +471,10 @@ dossier_auth_has_accounts (DossierStore *store)
   if (dossier_store_get_schema_version (store) < 3)
     return FALSE;
 
-  /* When in doubt, accounts exist: that is the side that asks for more. */
-  if (!(stmt = _dossier_store_prepare (store, "SELECT 1 FROM user_account LIMIT 1", NULL)))
+  /* When in doubt, accounts exist: that is the side that asks for more.  Only active
+   * accounts count: the inactive accounts an import creates for signers from another
+   * database (dossier-import.c) must not lock a database nobody can sign in to yet. */
+  if (!(stmt = _dossier_store_prepare (store, "SELECT 1 FROM user_account WHERE active = 1 LIMIT 1", NULL)))
     return TRUE;
   found = sqlite3_step (stmt) == SQLITE_ROW;
   sqlite3_reset (stmt);

@@ -16,6 +16,7 @@
 #include "dossier-check.h"
 #include "dossier-dossier-list.h"
 #include "dossier-export.h"
+#include "dossier-import.h"
 #include "dossier-json.h"
 #include "dossier-package-verify.h"
 #include "dossier-signature.h"
@@ -367,6 +368,13 @@ write_rule_check (Export            *ex,
   g_autoptr(DossierCheckReport) report = NULL;
   g_autofree char *today = NULL;
   gboolean stored = TRUE;
+  gboolean imported = FALSE;
+
+  /* An imported dossier unchanged since: the check its package recorded. */
+  if (!dossier_import_write_rule_check (ex->store, dossier_id, w, &imported, error))
+    return FALSE;
+  if (imported)
+    return TRUE;
 
   report = dossier_check_get_stored_report (ex->store, dossier_id, &local_error);
   if (report == NULL && local_error != NULL)

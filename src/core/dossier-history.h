@@ -34,7 +34,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (DossierAuditEntry, dossier_audit_entry_free)
  * every row that belongs to it (design inputs, iterations and their parameter
  * values, confirmations, processing steps and their materials, inspections,
  * release, delivery, use record, adverse events, attachments), including rows
- * deleted since.  Element type DossierAuditEntry. */
+ * deleted since.  Element type DossierAuditEntry.  A dossier imported from a filing
+ * package starts with the history the package carried (seq and row_id are then those
+ * of the exporting database), followed by this database's entries after the import. */
 GPtrArray *dossier_store_dossier_audit (DossierStore  *store,
                                         gint64         dossier_id,
                                         GError       **error);

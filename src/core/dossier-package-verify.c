@@ -421,6 +421,16 @@ parse_valid (const char *data,
                         XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 }
 
+xmlDocPtr
+dossier_package_parse_xml (const char *data,
+                           gsize       length)
+{
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+
+  xmlInitParser ();
+  return parse_valid (data, length);
+}
+
 static int
 compare_paths (gconstpointer a,
                gconstpointer b)

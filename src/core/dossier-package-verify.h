@@ -6,6 +6,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <libxml/tree.h>
 
 #include "dossier-rules.h"
 
@@ -66,6 +67,12 @@ gboolean               dossier_package_validate_xml   (const char  *file,
                                                        const char  *data,
                                                        gsize        length,
                                                        GPtrArray   *findings);
+
+/* Parses data with the same refusals as dossier_package_validate_xml() (size, UTF-8
+ * only, no DTD or entities, nothing from the network) but without validating it;
+ * NULL when it cannot be parsed.  Free with xmlFreeDoc(). */
+xmlDocPtr              dossier_package_parse_xml      (const char  *data,
+                                                       gsize        length);
 
 /* Verifies the package folder at path; findings (DossierPackageFinding) are appended.
  * FALSE with error only when the verification could not run (cancelled); a package

@@ -550,6 +550,44 @@ static const DossierColumn signature_columns[] = {
   C_END
 };
 
+/* Imported filing packages (0004-import.sql).  Written only by dossier-import.c;
+ * described so that their fields have labels and the audit trail covers them. */
+
+static const DossierColumn package_import_columns[] = {
+  C_TEXT ("package_id", N_("Package"), REQ | GEN | IMM, 64),
+  C_TEXT ("package_sha256", N_("SHA-256 of package.xml"), REQ | GEN | IMM, 64),
+  C_TIME ("generated_at", N_("Package made at"), REQ | GEN | IMM),
+  C_TIME ("imported_at", N_("Imported at"), REQ | GEN | IMM),
+  C_TEXT ("imported_by", N_("Imported by"), REQ | GEN | IMM, 100),
+  C_INT ("dossiers", N_("Dossiers added"), REQ | GEN | IMM, 1, G_MAXINT64),
+  C_END
+};
+
+static const DossierColumn imported_dossier_columns[] = {
+  C_REF ("import_id", N_("Import"), REQ | GEN | IMM, "package_import"),
+  C_REF ("dossier_id", N_("Dossier"), REQ | GEN | IMM | UNQ, "dossier"),
+  C_TEXT ("unit_no", N_("Unit number"), REQ | GEN | IMM, 60),
+  C_INT ("origin_id", N_("Id in the package"), REQ | GEN | IMM, 1, G_MAXINT64),
+  C_TEXT ("rule_check", N_("Rule check in the package"), GEN | IMM, 1000000),
+  C_END
+};
+
+static const DossierColumn imported_history_columns[] = {
+  C_REF ("dossier_id", N_("Dossier"), REQ | GEN | IMM, "dossier"),
+  C_INT ("position", N_("Position"), REQ | GEN | IMM, 1, G_MAXINT64),
+  C_INT ("seq", N_("Entry in the exporting database"), REQ | GEN | IMM, G_MININT64, G_MAXINT64),
+  C_TEXT ("at", N_("Time"), GEN | IMM, 100),
+  C_TEXT ("actor", N_("Who"), GEN | IMM, TEXT_SHORT),
+  C_TEXT ("action", N_("Action"), GEN | IMM, 20),
+  C_TEXT ("table_name", N_("Record"), GEN | IMM, 100),
+  C_INT ("row_id", N_("Record id"), REQ | GEN | IMM, G_MININT64, G_MAXINT64),
+  C_TEXT ("field", N_("Field"), GEN | IMM, 100),
+  C_TEXT ("old_value", N_("Old value"), GEN | IMM, 1000000),
+  C_TEXT ("new_value", N_("New value"), GEN | IMM, 1000000),
+  C_TEXT ("reason", N_("Reason"), GEN | IMM, TEXT_LONG),
+  C_END
+};
+
 static const DossierTable tables[] = {
   { "setting", N_("Setting"), setting_columns, NULL },
   { "manufacturer", N_("Manufacturer"), manufacturer_columns, NULL },
@@ -582,6 +620,9 @@ static const DossierTable tables[] = {
   { "user_account", N_("User account"), user_account_columns, NULL },
   { "login_attempt", N_("Sign-in attempt"), login_attempt_columns, NULL },
   { "signature", N_("Signature"), signature_columns, "dossier_id" },
+  { "package_import", N_("Package import"), package_import_columns, NULL },
+  { "imported_dossier", N_("Imported dossier"), imported_dossier_columns, NULL },
+  { "imported_history", N_("Imported history entry"), imported_history_columns, NULL },
 };
 
 const DossierTable *

@@ -127,6 +127,20 @@ static const char history_sql[] =
   "                   AND d.row_id = x.parent_id AND d.live)) = ?1 "
   "ORDER BY 1";
 
+/* A dossier imported from a filing package (dossier-import.c) has its history from
+ * the exporting database, kept verbatim in imported_history, followed by this
+ * database's own entries after the import.  The import wrote the dossier's
+ * imported_dossier row after every other row of the dossier, so the creation entry
+ * of that row is where the dossier's own history here begins; the import's creation
+ * entries before it are the database's record of the import, not the dossier's. */
+static const char imported_sql[] =
+  "SELECT seq, at, actor, action, table_name, row_id, field, old_value, new_value, reason "
+  "FROM imported_history WHERE dossier_id = ?1 ORDER BY position";
+
+static const char import_end_sql[] =
+  "SELECT max (a.seq) FROM imported_dossier i JOIN audit_log a ON a.table_name = 'imported_dossier' "
+  "AND a.row_id = i.id AND a.action = 'create' WHERE i.dossier_id = ?1";
+
 void
 dossier_audit_entry_free (DossierAuditEntry *entry)
 {
@@ -154,12 +168,20 @@ column_text (sqlite3_stmt *stmt,
   return g_strdup ((const char *)sqlite3_column_text (stmt, column));
 }
 
+static gboolean read_entries (DossierStore  *store,
+                              const char    *sql,
+                              gint64         dossier_id,
+                              gint64         after_seq,
+                              GPtrArray     *entries,
+                              GError       **error);
+
 GPtrArray *
 dossier_store_dossier_audit (DossierStore  *store,
                              gint64         dossier_id,
                              GError       **error)
 {
   g_autoptr(GPtrArray) entries = NULL;
+  gint64 after_seq = 0;
   sqlite3_stmt *stmt;
   int rc;
 
@@ -167,15 +189,57 @@ dossier_store_dossier_audit (DossierStore  *store,
   g_return_val_if_fail (dossier_id > 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!(stmt = _dossier_store_prepare (store, history_sql, error)))
+  entries = g_ptr_array_new_with_free_func ((GDestroyNotify)dossier_audit_entry_free);
+
+  /* Schema 4 added imports. */
+  if (dossier_store_get_schema_version (store) >= 4)
+    {
+      if (!read_entries (store, imported_sql, dossier_id, G_MININT64, entries, error))
+        return NULL;
+      if (!(stmt = _dossier_store_prepare (store, import_end_sql, error)))
+        return NULL;
+      sqlite3_bind_int64 (stmt, 1, dossier_id);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        after_seq = sqlite3_column_int64 (stmt, 0);
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        {
+          _dossier_store_set_error (store, error, rc, _("Reading the audit trail"));
+          return NULL;
+        }
+    }
+
+  if (!read_entries (store, history_sql, dossier_id, after_seq, entries, error))
     return NULL;
 
-  entries = g_ptr_array_new_with_free_func ((GDestroyNotify)dossier_audit_entry_free);
+  return g_steal_pointer (&entries);
+}
+
+static gboolean
+read_entries (DossierStore  *store,
+              const char    *sql,
+              gint64         dossier_id,
+              gint64         after_seq,
+              GPtrArray     *entries,
+              GError       **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _dossier_store_prepare (store, sql, error)))
+    return FALSE;
+
   sqlite3_bind_int64 (stmt, 1, dossier_id);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      DossierAuditEntry *entry = g_new0 (DossierAuditEntry, 1);
+      DossierAuditEntry *entry;
+
+      if (sqlite3_column_int64 (stmt, 0) <= after_seq)
+        continue;
+
+      entry = g_new0 (DossierAuditEntry, 1);
 
       entry->seq = sqlite3_column_int64 (stmt, 0);
       entry->at = column_text (stmt, 1);
@@ -192,12 +256,9 @@ dossier_store_dossier_audit (DossierStore  *store,
   sqlite3_reset (stmt);
 
   if (rc != SQLITE_DONE)
-    {
-      _dossier_store_set_error (store, error, rc, _("Reading the audit trail"));
-      return NULL;
-    }
+    return _dossier_store_set_error (store, error, rc, _("Reading the audit trail"));
 
-  return g_steal_pointer (&entries);
+  return TRUE;
 }
 
 gboolean
