@@ -42,7 +42,7 @@ fixture_set_up (Fixture       *f,
   g_autofree char *db = NULL;
   g_autofree char *target = NULL;
   g_autoptr(GString) big = g_string_new (NULL);
-  DossierExportOptions options = { DOSSIER_EXPORT_SCOPE_ALL, NULL, NULL, NULL, NULL, 0, STAMP, NULL, NULL };
+  DossierExportOptions options = { .scope = DOSSIER_EXPORT_SCOPE_ALL, .generated_at = STAMP };
   gint64 id1, id8;
 
   f->dir = dt_make_tmpdir ();
@@ -51,14 +51,12 @@ fixture_set_up (Fixture       *f,
   g_assert_true (dossier_demo_seed (f->source, 0, NULL, &error));
   g_assert_no_error (error);
 
-  /* Once the demo has accounts, writes need somebody signed in. */
-  if (dossier_auth_has_accounts (f->source))
-    {
-      g_assert_true (dossier_store_sign_in (f->source, "admin", "admin-demo", &error));
-      g_assert_no_error (error);
-    }
+  /* The demo has accounts, so writes need somebody signed in. */
+  g_assert_true (dossier_store_sign_in (f->source, "zhang.wei", "zhang.wei-demo", &error));
+  g_assert_no_error (error);
 
-  /* Attachments, one of them (larger than a copy chunk) shared by two dossiers. */
+  /* Attachments, one of them (larger than a copy chunk) shared by two dossiers; the
+   * designs are signed, so adding to them takes a reason. */
   for (guint i = 0; i < 300000; i++)
     g_string_append_c (big, (char)('a' + (i * 7919) % 26));
   id1 = dossier_store_lookup_id (f->source, "dossier", "unit_no", "DSR-2026-000001", &error);
@@ -69,20 +67,23 @@ fixture_set_up (Fixture       *f,
     {
       g_autoptr(GInputStream) in = g_memory_input_stream_new_from_data (g_memdup2 (big->str, big->len), big->len, g_free);
 
-      g_assert_cmpint (dossier_store_add_attachment (f->source, i == 0 ? id1 : id8, "design", "设计图纸.stl",
-                                                     "model/stl", in, NULL, &error), >, 0);
+      g_assert_cmpint (dossier_store_add_attachment_with_reason (f->source, i == 0 ? id1 : id8, "design", "设计图纸.stl",
+                                                                 "model/stl", in, "archived design file", NULL, &error), >, 0);
       g_assert_no_error (error);
     }
 
   /* A signature, by an account the target does not have. */
+  g_assert_true (dossier_store_sign_in (f->source, "admin", "admin-demo", &error));
+  g_assert_no_error (error);
   g_assert_cmpint (dossier_auth_create_user (f->source, "qa.test", "测试员",
                                              DOSSIER_ROLE_ADMINISTRATOR | DOSSIER_ROLE_QA_REVIEWER,
                                              "qa.test-password", &error), >, 0);
   g_assert_no_error (error);
   g_assert_true (dossier_store_sign_in (f->source, "qa.test", "qa.test-password", &error));
   g_assert_no_error (error);
-  g_assert_cmpint (dossier_signature_sign (f->source, id8, DOSSIER_SIGN_POINT_DESIGN_REVIEW,
-                                           "qa.test-password", "看过了", &error), >, 0);
+  g_assert_cmpint (dossier_signature_sign (f->source,
+                                           dossier_store_lookup_id (f->source, "dossier", "unit_no", "DSR-2026-000006", NULL),
+                                           DOSSIER_SIGN_POINT_PROCESSING_REVIEW, "qa.test-password", "看过了", &error), >, 0);
   g_assert_no_error (error);
 
   /* One stored rule check. */
@@ -186,7 +187,7 @@ export_target (Fixture    *f,
 {
   g_autoptr(GError) error = NULL;
   char *out = g_build_filename (f->dir, name, NULL);
-  DossierExportOptions options = { DOSSIER_EXPORT_SCOPE_ALL, NULL, NULL, NULL, NULL, 0, stamp, NULL, NULL };
+  DossierExportOptions options = { .scope = DOSSIER_EXPORT_SCOPE_ALL, .generated_at = stamp };
 
   g_assert_true (dossier_export_package (f->target, &options, out, NULL, NULL, &error));
   g_assert_no_error (error);
@@ -255,7 +256,7 @@ test_round_trip (Fixture       *f,
   assert_same_packages (f->package, again);
   {
     g_autofree char *src = g_build_filename (f->dir, "derived-source", NULL);
-    DossierExportOptions options = { DOSSIER_EXPORT_SCOPE_ALL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL };
+    DossierExportOptions options = { .scope = DOSSIER_EXPORT_SCOPE_ALL };
 
     g_assert_true (dossier_export_package (f->source, &options, src, NULL, NULL, &error));
     g_assert_no_error (error);
@@ -343,7 +344,7 @@ test_conflict (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *single = g_build_filename (f->dir, "single", NULL);
-  DossierExportOptions options = { DOSSIER_EXPORT_SCOPE_UNIT, "DSR-2026-000005", NULL, NULL, NULL, 0, NULL, NULL, NULL };
+  DossierExportOptions options = { .scope = DOSSIER_EXPORT_SCOPE_UNIT, .unit_no = "DSR-2026-000005" };
   gint64 id, n_audit, n_dossiers;
 
   /* The target has unit 5 (from a package of it alone), then changed. */
@@ -487,7 +488,7 @@ test_non_empty (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *single = g_build_filename (f->dir, "single", NULL);
-  DossierExportOptions options = { DOSSIER_EXPORT_SCOPE_UNIT, "DSR-2026-000012", NULL, NULL, NULL, 0, NULL, NULL, NULL };
+  DossierExportOptions options = { .scope = DOSSIER_EXPORT_SCOPE_UNIT, .unit_no = "DSR-2026-000012" };
   DossierImportSummary summary = { 0 };
   DtRows rows;
   gint64 id;
