@@ -103,9 +103,14 @@ dossier_cli_export (DossierCli  *cli,
     }
 
   /* export --user overrides the global one; either signs in when the store opens. */
-  if (user_opt != NULL)
-    cli->user = user_opt;
-  store = dossier_cli_open_store (cli, FALSE, &exit_code);
+  {
+    char *global_user = cli->user;
+
+    if (user_opt != NULL)
+      cli->user = user_opt;
+    store = dossier_cli_open_store (cli, FALSE, &exit_code);
+    cli->user = global_user;
+  }
   if (store == NULL)
     return exit_code;
 
