@@ -511,11 +511,15 @@ test_nfc (Fixture       *f,
 
   id = dossier_store_lookup_id (f->store, "dossier", "unit_no", "DSR-2026-000010", &error);
   g_assert_no_error (error);
-  /* "Café 骨" with a combining acute accent (NFD). */
+  /* "Café 骨" with a combining acute accent (NFD), written by an engineer. */
+  if (dossier_auth_has_accounts (f->store))
+    sign_in_demo (f->store, "zhang.wei");
   g_assert_true (dossier_store_update (f->store, "dossier", id,
                                        (DossierField[]) { { "notes", "Cafe\xCC\x81 \xE9\xAA\xA8" }, { NULL } },
                                        NULL, &error));
   g_assert_no_error (error);
+  if (dossier_auth_has_accounts (f->store))
+    sign_in_demo (f->store, "wang.fang");
 
   out = export (f, DOSSIER_EXPORT_SCOPE_UNIT, "DSR-2026-000010", "nfc");
   record_path = g_build_filename (out, "records", "DSR-2026-000010", "record.xml", NULL);
