@@ -11,7 +11,7 @@ set -euo pipefail
 build_packages=(
   build-essential meson ninja-build pkg-config gettext
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev
-  libsqlite3-dev libxml2-dev libjson-glib-dev libsodium-dev libpoppler-glib-dev
+  libsqlite3-dev libxml2-dev libjson-glib-dev libsodium-dev libzip-dev libpoppler-glib-dev
   desktop-file-utils appstream
   fonts-noto-cjk fonts-cantarell adwaita-icon-theme
 )

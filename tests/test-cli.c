@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "dossier-auth.h"
 #include "dossier-store.h"
 
 #if defined (HAVE_DOSSIER_DEMO) && __has_include ("dossier-demo.h")
@@ -1036,6 +1037,183 @@ test_import (Fixture       *fixture,
   g_assert_nonnull (strstr (run.err, "PKG-HASH"));
 }
 
+static char *
+file_sha256 (const char *path)
+{
+  g_autofree char *content = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (path, &content, &len, NULL));
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *)content, len);
+}
+
+/* A zip package: deterministic, verifies, and a changed byte is named. */
+static void
+test_export_zip (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *one = g_build_filename (fixture->dir, "one.zip", NULL);
+  g_autofree char *two = g_build_filename (fixture->dir, "two.zip", NULL);
+  g_autofree char *h1 = NULL;
+  g_autofree char *h2 = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  char *at = NULL;
+
+  RUN (&run, "--db", fixture->db, "export", "--all", "--zip", "--out", one);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  RUN (&run, "--db", fixture->db, "export", "--all", "--zip", "--out", two);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  h1 = file_sha256 (one);
+  h2 = file_sha256 (two);
+  g_assert_cmpstr (h1, ==, h2);
+
+  RUN (&run, "verify", one);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "valid"));
+  run_clear (&run);
+
+  /* The attachment is stored as it is, so its bytes can be found and changed. */
+  g_assert_true (g_file_get_contents (two, &contents, &length, NULL));
+  for (gsize i = 0; at == NULL && i + 8 <= length; i++)
+    if (memcmp (contents + i, "endsolid", 8) == 0)
+      at = contents + i;
+  g_assert_nonnull (at);
+  *at = 'E';
+  g_assert_true (g_file_set_contents (two, contents, length, NULL));
+  RUN (&run, "verify", "--json", two);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.out, "\"rule_id\" : \"PKG-ZIP\""));
+  g_assert_nonnull (strstr (run.out, "\"file\" : \"attachments/"));
+}
+
+static void
+test_export_scopes (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *out = g_build_filename (fixture->dir, "filing", NULL);
+  g_autofree char *range = g_build_filename (fixture->dir, "range.zip", NULL);
+  g_autofree char *nothing = g_build_filename (fixture->dir, "nothing", NULL);
+  g_autofree char *package_xml = g_build_filename (out, "package.xml", NULL);
+  g_autofree char *text = NULL;
+
+  {
+    g_auto(Run) run = { 0 };
+
+    RUN (&run, "--db", fixture->db, "export", "--filing", "粤械定制备20240001号", "--out", out);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_true (g_file_get_contents (package_xml, &text, NULL, NULL));
+    g_assert_nonnull (strstr (text, "<scope kind=\"filing\">"));
+    g_assert_nonnull (strstr (text, fixture->units[2]));
+    g_assert_null (strstr (text, fixture->units[0]));
+    run_clear (&run);
+    RUN (&run, "verify", out);
+    g_assert_cmpint (run.status, ==, 0);
+  }
+
+  /* An order date for one dossier, then a range around it. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(DossierStore) store = dossier_store_open (fixture->db, &error);
+    g_auto(Run) run = { 0 };
+
+    g_assert_no_error (error);
+    dossier_store_set_actor (store, "tester");
+    g_assert_true (dossier_store_update (store, "dossier", fixture->dossiers[1],
+                                         (DossierField[]) { { "ordered_on", "2025-03-01" }, { NULL } }, NULL, &error));
+    g_assert_no_error (error);
+    g_clear_object (&store);
+
+    RUN (&run, "--db", fixture->db, "export", "--from", "2025-03-01", "--to", "2025-03-31", "--zip", "--out", range);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, "1 dossier,"));
+    run_clear (&run);
+    RUN (&run, "verify", range);
+    g_assert_cmpint (run.status, ==, 0);
+  }
+
+  /* Refused, with what is wrong, and nothing written. */
+  {
+    struct
+    {
+      const char *args[8];
+      const char *needle;
+    } bad[] = {
+      { { "export", "--out", nothing }, "--unit" },
+      { { "export", "--all", "--unit", fixture->units[0], "--out", nothing }, "only one" },
+      { { "export", "--filing", "粤械定制备20240001号", "--all", "--out", nothing }, "only one" },
+      { { "export", "--from", "2025-01-01", "--out", nothing }, "--to" },
+      { { "export", "--to", "2025-01-01", "--all", "--out", nothing }, "--from" },
+      { { "export", "--all" }, "--out" },
+      { { "export", "--from", "2025-02-01", "--to", "2025-01-01", "--out", nothing }, "2025-02-01" },
+      { { "export", "--from", "2025-13-01", "--to", "2025-12-31", "--out", nothing }, "2025-13-01" },
+      { { "export", "--from", "2030-01-01", "--to", "2030-12-31", "--out", nothing }, "2030-01-01" },
+      { { "export", "--filing", "粤械定制备20999999号", "--out", nothing }, "粤械定制备20999999号" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_auto(Run) run = { 0 };
+        g_autoptr(GPtrArray) args = g_ptr_array_new ();
+
+        g_ptr_array_add (args, (gpointer)"--db");
+        g_ptr_array_add (args, fixture->db);
+        for (guint j = 0; bad[i].args[j] != NULL; j++)
+          g_ptr_array_add (args, (gpointer)bad[i].args[j]);
+        g_ptr_array_add (args, NULL);
+        run_with_env (&run, NULL, (const char * const *)args->pdata);
+        assert_error (&run, 2, bad[i].needle);
+        g_assert_false (g_file_test (nothing, G_FILE_TEST_EXISTS));
+      }
+  }
+}
+
+/* Once there are accounts, exporting needs a regulatory user or an administrator. */
+static void
+test_export_permission (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *out = g_build_filename (fixture->dir, "package", NULL);
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(DossierStore) store = dossier_store_open (fixture->db, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (dossier_auth_create_user (store, "boss", "管理员", DOSSIER_ROLE_ADMINISTRATOR,
+                                               "boss-password-1", &error), >, 0);
+    g_assert_no_error (error);
+    g_assert_true (dossier_store_sign_in (store, "boss", "boss-password-1", &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (dossier_auth_create_user (store, "eng", "张伟", DOSSIER_ROLE_ENGINEER,
+                                               "eng-password-1", &error), >, 0);
+    g_assert_no_error (error);
+    g_assert_cmpint (dossier_auth_create_user (store, "reg", "王芳", DOSSIER_ROLE_REGULATORY,
+                                               "reg-password-1", &error), >, 0);
+    g_assert_no_error (error);
+  }
+
+  {
+    g_auto(Run) run = { 0 };
+
+    RUN (&run, "--db", fixture->db, "export", "--all", "--out", out);
+    assert_error (&run, 2, "Regulatory");
+    run_clear (&run);
+    RUN_ENV (&run, "DOSSIER_PASSWORD=eng-password-1", "--db", fixture->db, "--user", "eng", "export", "--all", "--out", out);
+    assert_error (&run, 2, "eng");
+    g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+    run_clear (&run);
+    RUN_ENV (&run, "DOSSIER_PASSWORD=reg-password-1", "--db", fixture->db, "export", "--user", "reg", "--all", "--out", out);
+    g_assert_cmpint (run.status, ==, 0);
+    run_clear (&run);
+    RUN (&run, "verify", out);
+    g_assert_cmpint (run.status, ==, 0);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1067,6 +1245,9 @@ main (int   argc,
   ADD ("/cli/demo", test_demo, NULL);
   ADD ("/cli/export/verify", test_export_verify, POPULATED);
   ADD ("/cli/import", test_import, POPULATED);
+  ADD ("/cli/export/zip", test_export_zip, POPULATED);
+  ADD ("/cli/export/scopes", test_export_scopes, POPULATED);
+  ADD ("/cli/export/permission", test_export_permission, POPULATED);
 #undef POPULATED
 #undef ADD
 

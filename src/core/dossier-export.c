@@ -7,22 +7,32 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <libxml/xmlwriter.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "dossier-auth.h"
 #include "dossier-check.h"
 #include "dossier-dossier-list.h"
 #include "dossier-export.h"
 #include "dossier-import.h"
 #include "dossier-json.h"
 #include "dossier-package-verify.h"
+#include "dossier-package-zip.h"
 #include "dossier-signature.h"
+#include "dossier-store-private.h"
+#include "dossier-validate.h"
 
 #define CHUNK_SIZE (64 * 1024)
 #define NO_TIME "1970-01-01T00:00:00+00:00"
+/* The release of the documents that use what 1.1 added (the filing); every other
+ * document stays 1.0, so that readers of 1.0 still read the packages they could. */
+#define SCHEMA_VERSION_FILING "1.1"
 
 G_DEFINE_QUARK (dossier-export-error-quark, dossier_export_error)
 
@@ -539,11 +549,13 @@ typedef struct
   char *status;
   char *record;
   char *title;
+  char *ordered_on;
 } TocEntry;
 
 static void
 toc_entry_free (TocEntry *e)
 {
+  g_free (e->ordered_on);
   g_free (e->unit_no);
   g_free (e->kind);
   g_free (e->status);
@@ -659,6 +671,7 @@ export_dossier (Export      *ex,
   entry->status = g_strdup (json_object_get_string_member_with_default (dossier, "status", ""));
   entry->record = g_steal_pointer (&rel);
   entry->title = g_strdup (title != NULL ? title : unit_no);
+  entry->ordered_on = g_strdup (json_object_get_string_member_with_default (dossier, "ordered_on", NULL));
   g_ptr_array_add (toc, entry);
   return TRUE;
 }
@@ -697,11 +710,143 @@ write_schemas (Export   *ex,
   return TRUE;
 }
 
+static const char *
+scope_kind (DossierExportScope scope)
+{
+  switch (scope)
+    {
+    case DOSSIER_EXPORT_SCOPE_UNIT:   return "unit";
+    case DOSSIER_EXPORT_SCOPE_ALL:    return "all";
+    case DOSSIER_EXPORT_SCOPE_FILING: return "filing";
+    case DOSSIER_EXPORT_SCOPE_RANGE:  return "range";
+    default:                          g_assert_not_reached ();
+    }
+}
+
+/* The filing of a filing-scope package: its row and its partner institution. */
+typedef struct
+{
+  GHashTable *row;
+  GHashTable *institution;
+  char       *document;     /* filings/<name>/filing.xml */
+} Filing;
+
+static void
+filing_clear (Filing *filing)
+{
+  g_clear_pointer (&filing->row, g_hash_table_unref);
+  g_clear_pointer (&filing->institution, g_hash_table_unref);
+  g_clear_pointer (&filing->document, g_free);
+}
+
+/* An ASCII folder name for a filing: the province code and the digits of its
+ * number (粤械定制备20240003号 of 440000 → 440000-20240003), which the number
+ * pattern makes unique; the row id when the number has no digits. */
+static char *
+filing_folder (GHashTable *row,
+               gint64      id)
+{
+  const char *number = g_hash_table_lookup (row, "number");
+  const char *province = g_hash_table_lookup (row, "province_code");
+  g_autoptr(GString) digits = g_string_new (NULL);
+
+  for (const char *p = number != NULL ? number : ""; *p; p++)
+    if (g_ascii_isdigit (*p))
+      g_string_append_c (digits, *p);
+  if (digits->len == 0)
+    return g_strdup_printf ("filing-%" G_GINT64_FORMAT, id);
+  return g_strdup_printf ("%s-%s", province != NULL ? province : "000000", digits->str);
+}
+
+static void
+write_optional_element (xmlTextWriterPtr  w,
+                        const char       *name,
+                        const char       *text)
+{
+  if (text != NULL && text[0] != '\0')
+    write_text_element (w, name, text);
+}
+
+static gboolean
+write_filing_xml (Export     *ex,
+                  Filing     *filing,
+                  GPtrArray  *toc,
+                  GError    **error)
+{
+  GHashTable *row = filing->row;
+  GHashTable *inst = filing->institution;
+  xmlBufferPtr buffer;
+  xmlTextWriterPtr w;
+  const char *name_en;
+  gboolean ok;
+
+  buffer = xmlBufferCreate ();
+  w = writer_new (buffer);
+  xmlTextWriterStartElementNS (w, NULL, BAD_CAST "filing", BAD_CAST DOSSIER_PACKAGE_NAMESPACE);
+  write_attribute (w, "schemaVersion", SCHEMA_VERSION_FILING);
+  write_attribute (w, "number", g_hash_table_lookup (row, "number"));
+  write_attribute (w, "status", g_hash_table_lookup (row, "status"));
+
+  write_text_element (w, "provinceCode", g_hash_table_lookup (row, "province_code"));
+  write_optional_element (w, "filedOn", g_hash_table_lookup (row, "filed_on"));
+  write_text_element (w, "deviceName", g_hash_table_lookup (row, "device_name"));
+  write_text_element (w, "intendedUse", g_hash_table_lookup (row, "intended_use"));
+  write_text_element (w, "mainMaterials", g_hash_table_lookup (row, "main_materials"));
+  write_text_element (w, "caseThreshold", g_hash_table_lookup (row, "case_threshold"));
+
+  xmlTextWriterStartElement (w, BAD_CAST "institution");
+  write_attribute (w, "practisingLicence", g_hash_table_lookup (inst, "practising_licence"));
+  write_attribute (w, "provinceCode", g_hash_table_lookup (inst, "province_code"));
+  xmlTextWriterStartElement (w, BAD_CAST "name");
+  write_attribute (w, "lang", "zh");
+  {
+    g_autofree char *clean = clean_text (g_hash_table_lookup (inst, "name_zh"));
+    xmlTextWriterWriteString (w, BAD_CAST clean);
+  }
+  xmlTextWriterEndElement (w);
+  name_en = g_hash_table_lookup (inst, "name_en");
+  if (name_en != NULL && name_en[0] != '\0')
+    {
+      g_autofree char *clean = clean_text (name_en);
+
+      xmlTextWriterStartElement (w, BAD_CAST "name");
+      write_attribute (w, "lang", "en");
+      xmlTextWriterWriteString (w, BAD_CAST clean);
+      xmlTextWriterEndElement (w);
+    }
+  write_optional_element (w, "grade", g_hash_table_lookup (inst, "grade"));
+  write_optional_element (w, "address", g_hash_table_lookup (inst, "address"));
+  xmlTextWriterEndElement (w);
+
+  xmlTextWriterStartElement (w, BAD_CAST "units");
+  write_attribute_int (w, "count", toc->len);
+  for (guint i = 0; i < toc->len; i++)
+    {
+      const TocEntry *e = g_ptr_array_index (toc, i);
+
+      xmlTextWriterStartElement (w, BAD_CAST "unit");
+      write_attribute (w, "unitNo", e->unit_no);
+      write_attribute (w, "status", e->status);
+      if (e->ordered_on != NULL)
+        write_attribute (w, "orderedOn", e->ordered_on);
+      write_attribute (w, "record", e->record);
+      xmlTextWriterEndElement (w);
+    }
+  xmlTextWriterEndElement (w);
+  xmlTextWriterEndDocument (w);
+  xmlFreeTextWriter (w);
+
+  ok = write_buffer (ex, filing->document, buffer, error);
+  xmlBufferFree (buffer);
+  return ok;
+}
+
 static gboolean
 write_package_xml (Export                      *ex,
                    const DossierExportOptions  *options,
                    const char                  *generated_at,
                    GPtrArray                   *toc,
+                   Filing                      *filing,
                    GError                     **error)
 {
   g_autoptr(GChecksum) id = g_checksum_new (G_CHECKSUM_SHA256);
@@ -711,7 +856,15 @@ write_package_xml (Export                      *ex,
 
   /* The id is derived from everything the package holds, so the same data gives the
    * same id and different data a different one. */
-  g_checksum_update (id, (const guchar *)(options->scope == DOSSIER_EXPORT_SCOPE_ALL ? "all" : "unit"), -1);
+  g_checksum_update (id, (const guchar *)scope_kind (options->scope), -1);
+  /* The scopes whose files do not say everything about them. */
+  if (options->scope == DOSSIER_EXPORT_SCOPE_FILING)
+    g_checksum_update (id, (const guchar *)options->filing_no, strlen (options->filing_no) + 1);
+  else if (options->scope == DOSSIER_EXPORT_SCOPE_RANGE)
+    {
+      g_checksum_update (id, (const guchar *)options->from, strlen (options->from) + 1);
+      g_checksum_update (id, (const guchar *)options->to, strlen (options->to) + 1);
+    }
   g_checksum_update (id, (const guchar *)generated_at, -1);
   for (guint i = 0; i < ex->manifest->len; i++)
     {
@@ -723,7 +876,7 @@ write_package_xml (Export                      *ex,
   buffer = xmlBufferCreate ();
   w = writer_new (buffer);
   xmlTextWriterStartElementNS (w, NULL, BAD_CAST "package", BAD_CAST DOSSIER_PACKAGE_NAMESPACE);
-  write_attribute (w, "schemaVersion", DOSSIER_PACKAGE_SCHEMA_VERSION);
+  write_attribute (w, "schemaVersion", filing != NULL ? SCHEMA_VERSION_FILING : DOSSIER_PACKAGE_SCHEMA_VERSION);
   write_attribute (w, "id", g_checksum_get_string (id));
 
   xmlTextWriterStartElement (w, BAD_CAST "generator");
@@ -733,14 +886,29 @@ write_package_xml (Export                      *ex,
   write_text_element (w, "generatedAt", generated_at);
 
   xmlTextWriterStartElement (w, BAD_CAST "scope");
-  write_attribute (w, "kind", options->scope == DOSSIER_EXPORT_SCOPE_ALL ? "all" : "unit");
+  write_attribute (w, "kind", scope_kind (options->scope));
+  if (options->scope == DOSSIER_EXPORT_SCOPE_RANGE)
+    {
+      write_attribute (w, "from", options->from);
+      write_attribute (w, "to", options->to);
+    }
   if (options->scope == DOSSIER_EXPORT_SCOPE_UNIT)
     write_text_element (w, "unit", options->unit_no);
+  else if (options->scope == DOSSIER_EXPORT_SCOPE_FILING)
+    write_text_element (w, "filing", options->filing_no);
   xmlTextWriterEndElement (w);
 
   xmlTextWriterStartElement (w, BAD_CAST "contents");
   write_attribute_int (w, "dossiers", toc->len);
   write_attribute_int (w, "attachments", g_hash_table_size (ex->attachments));
+  if (filing != NULL)
+    {
+      xmlTextWriterStartElement (w, BAD_CAST "filing");
+      write_attribute (w, "number", g_hash_table_lookup (filing->row, "number"));
+      write_attribute (w, "document", filing->document);
+      write_text_element (w, "title", g_hash_table_lookup (filing->row, "device_name"));
+      xmlTextWriterEndElement (w);
+    }
   for (guint i = 0; i < toc->len; i++)
     {
       const TocEntry *e = g_ptr_array_index (toc, i);
@@ -825,9 +993,104 @@ remove_tree (const char *path)
   g_rmdir (path);
 }
 
+/* Exporting is the regulatory staff's task (and the administrator's); a database
+ * without accounts has nobody to ask. */
+static gboolean
+check_permission (DossierStore  *store,
+                  GError       **error)
+{
+  const DossierRoles allowed = DOSSIER_ROLE_REGULATORY | DOSSIER_ROLE_ADMINISTRATOR;
+  const DossierUser *user;
+
+  if (!dossier_auth_has_accounts (store))
+    return TRUE;
+
+  user = dossier_store_get_user (store);
+  if (user == NULL)
+    {
+      g_set_error (error, DOSSIER_STORE_ERROR, DOSSIER_STORE_ERROR_PERMISSION_DENIED,
+                   _("Exporting a filing package needs a signed-in user with the role “%s” or “%s”."),
+                   dossier_role_get_label (DOSSIER_ROLE_REGULATORY),
+                   dossier_role_get_label (DOSSIER_ROLE_ADMINISTRATOR));
+      return FALSE;
+    }
+  if ((user->roles & allowed) == 0)
+    {
+      g_set_error (error, DOSSIER_STORE_ERROR, DOSSIER_STORE_ERROR_PERMISSION_DENIED,
+                   _("%s (%s) may not export filing packages: that needs the role “%s” or “%s”."),
+                   user->full_name, user->login,
+                   dossier_role_get_label (DOSSIER_ROLE_REGULATORY),
+                   dossier_role_get_label (DOSSIER_ROLE_ADMINISTRATOR));
+      return FALSE;
+    }
+  if (dossier_auth_is_locked (store))
+    {
+      g_set_error (error, DOSSIER_STORE_ERROR, DOSSIER_STORE_ERROR_AUTHENTICATION_FAILED,
+                   _("The session of %s is locked; enter the password again to export."), user->login);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The dossiers a statement with at most two bound texts or one id gives. */
+static gboolean
+query_ids (DossierStore  *store,
+           const char    *sql,
+           const char    *text1,
+           const char    *text2,
+           gint64         id,
+           GArray        *ids,
+           GError       **error)
+{
+  sqlite3_stmt *stmt = _dossier_store_prepare (store, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  if (text1 != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, text1, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, text2, -1, SQLITE_TRANSIENT);
+    }
+  else
+    sqlite3_bind_int64 (stmt, 1, id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 value = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (ids, value);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return _dossier_store_set_error (store, error, rc, _("Reading the dossiers to export"));
+  return TRUE;
+}
+
+static gboolean
+parse_date (const char  *text,
+            const char  *option,
+            GDate       *date,
+            GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  int y = 0, m = 0, d = 0;
+
+  if (text == NULL || !dossier_validate_date (text, &local_error) ||
+      sscanf (text, "%4d-%2d-%2d", &y, &m, &d) != 3 || !g_date_valid_dmy (d, m, y))
+    {
+      g_set_error (error, DOSSIER_EXPORT_ERROR, DOSSIER_EXPORT_ERROR_SCOPE,
+                   _("The %s date “%s” is not a date like 2026-01-31: %s"), option,
+                   text != NULL ? text : "", local_error != NULL ? local_error->message : _("no such day"));
+      return FALSE;
+    }
+  g_date_clear (date, 1);
+  g_date_set_dmy (date, d, m, y);
+  return TRUE;
+}
+
 static GArray *
 collect_ids (DossierStore               *store,
              const DossierExportOptions *options,
+             Filing                     *filing,
              GError                    **error)
 {
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -844,6 +1107,77 @@ collect_ids (DossierStore               *store,
           return NULL;
         }
       g_array_append_val (ids, id);
+    }
+  else if (options->scope == DOSSIER_EXPORT_SCOPE_FILING)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autofree char *folder = NULL;
+      const char *status, *institution;
+      gint64 id;
+
+      id = dossier_store_lookup_id (store, "filing", "number", options->filing_no, &local_error);
+      if (id <= 0)
+        {
+          if (local_error != NULL && !g_error_matches (local_error, DOSSIER_STORE_ERROR, DOSSIER_STORE_ERROR_NOT_FOUND))
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          else
+            g_set_error (error, DOSSIER_STORE_ERROR, DOSSIER_STORE_ERROR_NOT_FOUND,
+                         _("There is no filing with number “%s”."), options->filing_no);
+          return NULL;
+        }
+      filing->row = dossier_store_get_row (store, "filing", id, error);
+      if (filing->row == NULL)
+        return NULL;
+      status = g_hash_table_lookup (filing->row, "status");
+      /* A draft has not been filed: there is nothing the regulator could receive. */
+      if (g_strcmp0 (status, "draft") == 0)
+        {
+          g_set_error (error, DOSSIER_EXPORT_ERROR, DOSSIER_EXPORT_ERROR_SCOPE,
+                       _("Filing “%s” is still a draft; only a filed filing is exported."), options->filing_no);
+          return NULL;
+        }
+      institution = g_hash_table_lookup (filing->row, "institution_id");
+      filing->institution = dossier_store_get_row (store, "institution",
+                                                   institution != NULL ? g_ascii_strtoll (institution, NULL, 10) : 0,
+                                                   error);
+      if (filing->institution == NULL)
+        return NULL;
+      folder = filing_folder (filing->row, id);
+      filing->document = g_strconcat ("filings/", folder, "/filing.xml", NULL);
+
+      if (!query_ids (store, "SELECT id FROM dossier WHERE filing_id = ?1 ORDER BY unit_no",
+                      NULL, NULL, id, ids, error))
+        return NULL;
+      if (ids->len == 0)
+        {
+          g_set_error (error, DOSSIER_EXPORT_ERROR, DOSSIER_EXPORT_ERROR_EMPTY,
+                       _("Filing “%s” has no dossier; no package was written."), options->filing_no);
+          return NULL;
+        }
+    }
+  else if (options->scope == DOSSIER_EXPORT_SCOPE_RANGE)
+    {
+      GDate from, to;
+
+      if (!parse_date (options->from, "from", &from, error) ||
+          !parse_date (options->to, "to", &to, error))
+        return NULL;
+      if (g_date_compare (&from, &to) > 0)
+        {
+          g_set_error (error, DOSSIER_EXPORT_ERROR, DOSSIER_EXPORT_ERROR_SCOPE,
+                       _("The range starts on %s, after its end on %s."), options->from, options->to);
+          return NULL;
+        }
+      /* Dates are stored as YYYY-MM-DD, so text order is date order. */
+      if (!query_ids (store, "SELECT id FROM dossier WHERE ordered_on >= ?1 AND ordered_on <= ?2 ORDER BY unit_no",
+                      options->from, options->to, 0, ids, error))
+        return NULL;
+      if (ids->len == 0)
+        {
+          g_set_error (error, DOSSIER_EXPORT_ERROR, DOSSIER_EXPORT_ERROR_EMPTY,
+                       _("No dossier was ordered from %s to %s; no package was written."), options->from, options->to);
+          return NULL;
+        }
     }
   else
     {
@@ -867,8 +1201,80 @@ collect_ids (DossierStore               *store,
           g_propagate_error (error, g_error_copy (dossier_dossier_list_get_error (list)));
           return NULL;
         }
+      if (ids->len == 0)
+        {
+          g_set_error_literal (error, DOSSIER_EXPORT_ERROR, DOSSIER_EXPORT_ERROR_EMPTY,
+                               _("The database has no dossier; no package was written."));
+          return NULL;
+        }
     }
   return g_steal_pointer (&ids);
+}
+
+/* Moves from to the new name to, refusing to replace anything that appeared there
+ * meanwhile (a hard link fails when to exists; rename() would replace it). */
+static gboolean
+move_into_place (const char  *from,
+                 const char  *to,
+                 GError     **error)
+{
+  if (link (from, to) == 0)
+    {
+      g_unlink (from);
+      return TRUE;
+    }
+  if (errno == EEXIST)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   _("“%s” already exists; a package is only written to a new name."), to);
+      return FALSE;
+    }
+  /* File systems without hard links. */
+  if (g_rename (from, to) != 0)
+    {
+      int errsv = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   _("Could not rename “%s” to “%s”: %s"), from, to, g_strerror (errsv));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The zip holds the staged folder's files: package.xml and manifest.xml first, then
+ * the manifest's order. */
+static gboolean
+write_zip (Export        *ex,
+           const char    *generated_at,
+           const char    *out_path,
+           char         **tmp_zip,
+           GError       **error)
+{
+  g_autoptr(GPtrArray) paths = g_ptr_array_new ();
+  g_autofree char *tmpl = g_strconcat (out_path, ".partial-XXXXXX", NULL);
+  int fd;
+
+  g_ptr_array_add (paths, (gpointer)"package.xml");
+  g_ptr_array_add (paths, (gpointer)"manifest.xml");
+  for (guint i = 0; i < ex->manifest->len; i++)
+    {
+      const ManifestEntry *e = g_ptr_array_index (ex->manifest, i);
+
+      if (!g_str_equal (e->path, "package.xml"))
+        g_ptr_array_add (paths, e->path);
+    }
+
+  fd = g_mkstemp_full (tmpl, O_RDWR | O_CLOEXEC, 0644);
+  if (fd < 0)
+    {
+      int errsv = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   _("Could not create “%s”: %s"), tmpl, g_strerror (errsv));
+      return FALSE;
+    }
+  close (fd);
+  *tmp_zip = g_strdup (tmpl);
+
+  return dossier_package_zip_write (ex->dir, paths, generated_at, *tmp_zip, ex->cancellable, error);
 }
 
 gboolean
@@ -882,16 +1288,24 @@ dossier_export_package (DossierStore                *store,
   g_autoptr(GArray) ids = NULL;
   g_autoptr(GPtrArray) toc = NULL;
   g_autofree char *tmpl = NULL;
+  g_autofree char *tmp_zip = NULL;
   g_autofree char *newest = g_strdup ("");
   const char *generated_at;
   Export ex = { 0 };
+  Filing filing = { 0 };
   gboolean ok = FALSE;
 
   g_return_val_if_fail (DOSSIER_IS_STORE (store), FALSE);
   g_return_val_if_fail (options != NULL, FALSE);
   g_return_val_if_fail (options->scope != DOSSIER_EXPORT_SCOPE_UNIT || options->unit_no != NULL, FALSE);
+  g_return_val_if_fail (options->scope != DOSSIER_EXPORT_SCOPE_FILING || options->filing_no != NULL, FALSE);
+  g_return_val_if_fail (options->scope != DOSSIER_EXPORT_SCOPE_RANGE || (options->from != NULL && options->to != NULL), FALSE);
+  g_return_val_if_fail (options->format == DOSSIER_EXPORT_FORMAT_FOLDER || options->format == DOSSIER_EXPORT_FORMAT_ZIP, FALSE);
   g_return_val_if_fail (out_path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!check_permission (store, error))
+    return FALSE;
 
   if (g_file_test (out_path, G_FILE_TEST_EXISTS) || g_file_test (out_path, G_FILE_TEST_IS_SYMLINK))
     {
@@ -900,11 +1314,15 @@ dossier_export_package (DossierStore                *store,
       return FALSE;
     }
 
-  ids = collect_ids (store, options, error);
+  ids = collect_ids (store, options, &filing, error);
   if (ids == NULL)
-    return FALSE;
+    {
+      filing_clear (&filing);
+      return FALSE;
+    }
 
-  /* Beside the destination, so the final rename stays on one file system. */
+  /* Beside the destination, so the final rename stays on one file system.  A zip
+   * is made from this folder once everything in it is valid. */
   tmpl = g_strconcat (out_path, ".partial-XXXXXX", NULL);
   ex.dir = g_mkdtemp_full (tmpl, 0755);
   if (ex.dir == NULL)
@@ -912,6 +1330,7 @@ dossier_export_package (DossierStore                *store,
       int errsv = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
                    _("Could not create “%s”: %s"), tmpl, g_strerror (errsv));
+      filing_clear (&filing);
       return FALSE;
     }
   ex.dir = g_strdup (ex.dir);   /* g_mkdtemp_full() returned tmpl itself */
@@ -935,8 +1354,9 @@ dossier_export_package (DossierStore                *store,
   generated_at = options->generated_at != NULL ? options->generated_at
                : newest[0] != '\0' ? newest : NO_TIME;
 
-  if (!write_schemas (&ex, error) ||
-      !write_package_xml (&ex, options, generated_at, toc, error) ||
+  if ((filing.row != NULL && !write_filing_xml (&ex, &filing, toc, error)) ||
+      !write_schemas (&ex, error) ||
+      !write_package_xml (&ex, options, generated_at, toc, filing.row != NULL ? &filing : NULL, error) ||
       !write_manifest (&ex, error))
     goto out;
 
@@ -956,7 +1376,16 @@ dossier_export_package (DossierStore                *store,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     goto out;
 
-  if (g_rename (ex.dir, out_path) != 0)
+  if (options->format == DOSSIER_EXPORT_FORMAT_ZIP)
+    {
+      if (!write_zip (&ex, generated_at, out_path, &tmp_zip, error) ||
+          g_cancellable_set_error_if_cancelled (cancellable, error) ||
+          !move_into_place (tmp_zip, out_path, error))
+        goto out;
+      g_clear_pointer (&tmp_zip, g_free);
+      remove_tree (ex.dir);
+    }
+  else if (g_rename (ex.dir, out_path) != 0)
     {
       int errsv = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
@@ -977,10 +1406,15 @@ dossier_export_package (DossierStore                *store,
 
 out:
   if (!ok)
-    remove_tree (ex.dir);
+    {
+      remove_tree (ex.dir);
+      if (tmp_zip != NULL)
+        g_unlink (tmp_zip);
+    }
   g_free (ex.dir);
   g_clear_pointer (&ex.manifest, g_ptr_array_unref);
   g_clear_pointer (&ex.attachments, g_hash_table_unref);
   g_clear_pointer (&ex.findings, g_ptr_array_unref);
+  filing_clear (&filing);
   return ok;
 }

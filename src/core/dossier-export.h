@@ -11,10 +11,12 @@
 
 G_BEGIN_DECLS
 
-/* Export of filing packages (docs/filing-package.md) as a folder:
+/* Export of filing packages (docs/filing-package.md) as a folder or as one zip file
+ * holding the same files:
  *
  *   package.xml                    what the package is, its scope, table of contents
  *   manifest.xml                   every other file: path, size, media type, SHA-256
+ *   filings/<name>/filing.xml      the filing itself (filing scope only)
  *   records/<unit>/record.xml      the record of each dossier
  *   attachments/<sha256>           the content of each attachment, once
  *   schemas/package-1.xsd, schemas/record-1.xsd
@@ -24,8 +26,11 @@ G_BEGIN_DECLS
  * options->generated_at).  Every XML file is validated against the shipped schemas
  * before the package is finished; the package is written under a temporary name
  * beside out_path and renamed into place, so a failed or cancelled export leaves
- * nothing behind.  Attachments are copied in chunks; memory use does not depend on
- * their size. */
+ * nothing behind.  Attachments are copied in chunks (and streamed into the zip);
+ * memory use does not depend on their size.
+ *
+ * Exporting is a regulatory task: once the database has accounts, the signed-in user
+ * needs the regulatory or the administrator role. */
 
 #define DOSSIER_EXPORT_ERROR (dossier_export_error_quark ())
 
@@ -33,6 +38,8 @@ typedef enum
 {
   DOSSIER_EXPORT_ERROR_INVALID,  /* the package would not be valid; the message lists why */
   DOSSIER_EXPORT_ERROR_CONTENT,  /* an attachment's content does not match its record */
+  DOSSIER_EXPORT_ERROR_SCOPE,    /* the scope cannot be exported: a draft filing, from > to, a bad date */
+  DOSSIER_EXPORT_ERROR_EMPTY,    /* the scope holds no dossier, so no package is written */
 } DossierExportError;
 
 GQuark dossier_export_error_quark (void);
@@ -77,10 +84,12 @@ typedef struct
   guint64 n_bytes;        /* of every file, the manifest included */
 } DossierExportSummary;
 
-/* Writes the package folder out_path, which must not exist yet.  summary may be
- * NULL.  Errors: DOSSIER_STORE_ERROR_NOT_FOUND for an unknown unit number,
- * G_IO_ERROR_EXISTS, G_IO_ERROR_CANCELLED, DOSSIER_EXPORT_ERROR_*, and the store's
- * and the file system's errors. */
+/* Writes the package out_path (a folder, or a zip file for
+ * DOSSIER_EXPORT_FORMAT_ZIP), which must not exist yet.  summary may be NULL.
+ * Errors: DOSSIER_STORE_ERROR_NOT_FOUND for an unknown unit or filing number,
+ * DOSSIER_STORE_ERROR_PERMISSION_DENIED without the regulatory or administrator
+ * role, G_IO_ERROR_EXISTS, G_IO_ERROR_CANCELLED, DOSSIER_EXPORT_ERROR_*, and the
+ * store's and the file system's errors. */
 gboolean dossier_export_package (DossierStore                *store,
                                  const DossierExportOptions  *options,
                                  const char                  *out_path,

@@ -17,6 +17,7 @@
 
 #include "dossier-core-resources.h"
 #include "dossier-package-verify.h"
+#include "dossier-package-zip.h"
 
 #define SCHEMA_RESOURCE_DIR "/io/github/dossier/Dossier/schemas/"
 #define MAX_XML_MESSAGES 50
@@ -340,17 +341,37 @@ walk (const char *root,
     }
 }
 
+/* Where the files of the package are read from: a folder or a zip. */
+typedef struct
+{
+  const char        *root;     /* the folder, or NULL */
+  DossierPackageZip *zip;      /* or the zip */
+  GHashTable        *present;  /* the plain files with safe names */
+} Source;
+
 static char *
-read_xml_file (const char  *root,
+read_xml_file (Source      *src,
                const char  *rel,
                gsize       *length,
                GPtrArray   *findings)
 {
-  g_autofree char *full = g_build_filename (root, rel, NULL);
+  g_autofree char *full = NULL;
   g_autoptr(GError) error = NULL;
   GStatBuf st;
   char *data = NULL;
 
+  if (src->zip != NULL)
+    {
+      if (!g_hash_table_contains (src->present, rel))
+        {
+          add_finding (findings, "PKG-MANIFEST", DOSSIER_SEVERITY_ERROR, rel, 0,
+                       g_strdup (_("The file is missing.")));
+          return NULL;
+        }
+      return dossier_package_zip_read (src->zip, rel, DOSSIER_PACKAGE_XML_MAX_BYTES, length, findings);
+    }
+
+  full = g_build_filename (src->root, rel, NULL);
   if (g_lstat (full, &st) != 0 || !S_ISREG (st.st_mode))
     {
       add_finding (findings, "PKG-MANIFEST", DOSSIER_SEVERITY_ERROR, rel, 0,
@@ -374,7 +395,7 @@ read_xml_file (const char  *root,
 
 static char *
 hash_file (const char    *path,
-           goffset       *size,
+           guint64       *size,
            GCancellable  *cancellable,
            GError       **error)
 {
@@ -445,6 +466,46 @@ is_element (xmlNodePtr  node,
   return node != NULL && node->type == XML_ELEMENT_NODE && g_str_equal ((const char *)node->name, name);
 }
 
+/* The filing document lists the units made under the filing: each one's record must
+ * be in the package. */
+static void
+check_filing (Source     *src,
+              const char *file,
+              GPtrArray  *findings)
+{
+  g_autoptr(GPtrArray) scratch = g_ptr_array_new_with_free_func ((GDestroyNotify)dossier_package_finding_free);
+  g_autofree char *data = NULL;
+  gsize len = 0;
+  xmlDocPtr doc;
+  xmlNodePtr root;
+
+  /* Its own problems were reported with the other XML files. */
+  data = read_xml_file (src, file, &len, scratch);
+  if (data == NULL || !dossier_package_validate_xml (file, data, len, scratch) ||
+      (doc = parse_valid (data, len)) == NULL)
+    return;
+
+  root = xmlDocGetRootElement (doc);
+  if (!is_element (root, "filing"))
+    add_finding (findings, "PKG-RULE", DOSSIER_SEVERITY_ERROR, file, (int)xmlGetLineNo (root),
+                 g_strdup (_("The filing document’s root element is not <filing>.")));
+  else
+    for (xmlNodePtr n = root->children; n != NULL; n = n->next)
+      if (is_element (n, "units"))
+        for (xmlNodePtr u = n->children; u != NULL; u = u->next)
+          {
+            g_autofree char *record = NULL;
+
+            if (!is_element (u, "unit"))
+              continue;
+            record = prop (u, "record");
+            if (!g_hash_table_contains (src->present, record))
+              add_finding (findings, "PKG-RULE", DOSSIER_SEVERITY_ERROR, file, (int)xmlGetLineNo (u),
+                           g_strdup_printf (_("The filing lists the unit record “%s”, which is not in the package."), record));
+          }
+  xmlFreeDoc (doc);
+}
+
 gboolean
 dossier_package_verify (const char    *path,
                         GPtrArray     *findings,
@@ -456,31 +517,49 @@ dossier_package_verify (const char    *path,
   g_autoptr(GHashTable) listed = NULL;
   g_autofree char *manifest_data = NULL;
   g_autofree char *package_data = NULL;
+  g_autoptr(DossierPackageZip) zip = NULL;
   gsize manifest_len = 0, package_len = 0;
+  Source src = { NULL, NULL, NULL };
   xmlDocPtr doc;
   GStatBuf st;
 
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (findings != NULL, FALSE);
 
-  if (g_stat (path, &st) != 0 || !S_ISDIR (st.st_mode))
+  files = g_ptr_array_new_with_free_func (g_free);
+  if (g_stat (path, &st) == 0 && S_ISDIR (st.st_mode))
+    {
+      src.root = path;
+      walk (path, NULL, files, findings, 0);
+    }
+  else if (g_stat (path, &st) == 0 && S_ISREG (st.st_mode))
+    {
+      /* Every entry is checked (names, links, duplicates, encryption, sizes) before
+       * any is read. */
+      zip = dossier_package_zip_open (path, findings);
+      if (zip == NULL)
+        return TRUE;
+      src.zip = zip;
+      for (guint i = 0; i < dossier_package_zip_get_files (zip)->len; i++)
+        g_ptr_array_add (files, g_strdup (g_ptr_array_index (dossier_package_zip_get_files (zip), i)));
+    }
+  else
     {
       add_finding (findings, "PKG-CONTAINER", DOSSIER_SEVERITY_ERROR, NULL, 0,
-                   g_strdup_printf (_("“%s” is not a package folder."), path));
+                   g_strdup_printf (_("“%s” is not a package folder or zip file."), path));
       return TRUE;
     }
 
-  files = g_ptr_array_new_with_free_func (g_free);
-  walk (path, NULL, files, findings, 0);
   /* Findings in the same order every time. */
   g_ptr_array_sort (files, compare_paths);
   present = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < files->len; i++)
     g_hash_table_add (present, g_ptr_array_index (files, i));
+  src.present = present;
   listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   /* The manifest. */
-  manifest_data = read_xml_file (path, "manifest.xml", &manifest_len, findings);
+  manifest_data = read_xml_file (&src, "manifest.xml", &manifest_len, findings);
   if (manifest_data != NULL)
     {
       g_autoptr(GPtrArray) xml_findings = g_ptr_array_new_with_free_func ((GDestroyNotify)dossier_package_finding_free);
@@ -526,10 +605,9 @@ dossier_package_verify (const char    *path,
             g_autofree char *file = NULL;
             g_autofree char *size_text = NULL;
             g_autofree char *sha256 = NULL;
-            g_autofree char *full = NULL;
             g_autofree char *actual = NULL;
             g_autoptr(GError) local_error = NULL;
-            goffset size = 0;
+            guint64 size = 0;
             int line;
 
             if (!is_element (n, "file"))
@@ -558,8 +636,18 @@ dossier_package_verify (const char    *path,
                 continue;
               }
 
-            full = g_build_filename (path, file, NULL);
-            actual = hash_file (full, &size, cancellable, &local_error);
+            if (src.zip != NULL)
+              {
+                /* A damaged entry is a finding about it. */
+                actual = dossier_package_zip_hash (src.zip, file, &size, findings, cancellable, &local_error);
+                if (actual == NULL && local_error == NULL)
+                  continue;
+              }
+            else
+              {
+                g_autofree char *full = g_build_filename (path, file, NULL);
+                actual = hash_file (full, &size, cancellable, &local_error);
+              }
             if (actual == NULL)
               {
                 if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -571,7 +659,7 @@ dossier_package_verify (const char    *path,
                 add_finding (findings, "PKG-CONTAINER", DOSSIER_SEVERITY_ERROR, file, 0, g_strdup (local_error->message));
                 continue;
               }
-            if (g_ascii_strtoll (size_text, NULL, 10) != size)
+            if (g_ascii_strtoull (size_text, NULL, 10) != size)
               add_finding (findings, "PKG-SIZE", DOSSIER_SEVERITY_ERROR, file, 0,
                            g_strdup_printf (_("The file has %" PRId64 " bytes; the manifest (line %d) says %s."),
                                             (gint64)size, line, size_text));
@@ -603,13 +691,13 @@ dossier_package_verify (const char    *path,
         continue;
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
-      data = read_xml_file (path, file, &len, findings);
+      data = read_xml_file (&src, file, &len, findings);
       if (data != NULL)
         dossier_package_validate_xml (file, data, len, findings);
     }
 
   /* The table of contents: package.xml names records that are there. */
-  package_data = read_xml_file (path, "package.xml", &package_len, findings);
+  package_data = read_xml_file (&src, "package.xml", &package_len, findings);
   if (package_data != NULL)
     {
       g_autoptr(GPtrArray) scratch = g_ptr_array_new_with_free_func ((GDestroyNotify)dossier_package_finding_free);
@@ -630,12 +718,14 @@ dossier_package_verify (const char    *path,
                   {
                     g_autofree char *record = NULL;
 
-                    if (!is_element (d, "dossier") && !is_element (d, "schema"))
+                    if (!is_element (d, "dossier") && !is_element (d, "schema") && !is_element (d, "filing"))
                       continue;
-                    record = prop (d, is_element (d, "dossier") ? "record" : "path");
+                    record = prop (d, is_element (d, "dossier") ? "record" : is_element (d, "filing") ? "document" : "path");
                     if (!g_hash_table_contains (present, record))
                       add_finding (findings, "PKG-RULE", DOSSIER_SEVERITY_ERROR, "package.xml", (int)xmlGetLineNo (d),
                                    g_strdup_printf (_("The table of contents names “%s”, which is not in the package."), record));
+                    else if (is_element (d, "filing"))
+                      check_filing (&src, record, findings);
                   }
           xmlFreeDoc (doc);
         }

@@ -13,12 +13,17 @@
 G_BEGIN_DECLS
 
 /* Filing packages (docs/filing-package.md): the shared definitions, the XML checks
- * export runs before it finishes, and the offline verification of a package folder.
+ * export runs before it finishes, and the offline verification of a package folder
+ * or zip file (dossier-package-zip.h).
  *
  * Verification reports findings, each with a stable rule ID:
- *   PKG-CONTAINER  the package is not a readable folder
+ *   PKG-CONTAINER  the package is not a readable folder or zip file
+ *   PKG-ZIP        the zip itself: an entry that is encrypted, duplicated, damaged,
+ *                  uses another compression method, or breaks the limits on entries,
+ *                  total size or compression ratio (zip bombs)
  *   PKG-MANIFEST   manifest.xml or package.xml missing, unreadable or invalid
- *   PKG-PATH       a file name that is not ASCII, absolute, has ".." or is not a plain file
+ *   PKG-PATH       a file name that is not ASCII, absolute, has "..", a backslash, or is not a
+ *                  plain file (a link or a device; in a zip, a symbolic-link entry)
  *   PKG-MISSING    a file the manifest lists is not there
  *   PKG-SIZE       a file's size differs from the manifest
  *   PKG-HASH       a file's SHA-256 differs from the manifest
@@ -28,8 +33,8 @@ G_BEGIN_DECLS
  *   PKG-RULE       a business rule (e.g. a record the table of contents names is missing)
  *
  * Input is treated as hostile: nothing is fetched from the network, DTDs and entities
- * are refused, XML files are limited in size and must be UTF-8, and paths never leave
- * the package folder. */
+ * are refused, XML files are limited in size and must be UTF-8, paths never leave
+ * the package folder, and zip entries are checked before any is read. */
 
 #define DOSSIER_PACKAGE_NAMESPACE       "urn:io.github.dossier:package:1"
 #define DOSSIER_RECORD_NAMESPACE        "urn:io.github.dossier:record:1"
@@ -74,9 +79,10 @@ gboolean               dossier_package_validate_xml   (const char  *file,
 xmlDocPtr              dossier_package_parse_xml      (const char  *data,
                                                        gsize        length);
 
-/* Verifies the package folder at path; findings (DossierPackageFinding) are appended.
- * FALSE with error only when the verification could not run (cancelled); a package
- * that is not there or not a folder is a PKG-CONTAINER finding. */
+/* Verifies the package at path, a folder or a zip file; findings
+ * (DossierPackageFinding) are appended.  FALSE with error only when the verification
+ * could not run (cancelled); a package that is not there, or neither a folder nor a
+ * zip, is a PKG-CONTAINER finding. */
 gboolean               dossier_package_verify         (const char    *path,
                                                        GPtrArray     *findings,
                                                        GCancellable  *cancellable,
