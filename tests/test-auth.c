@@ -524,6 +524,7 @@ static const struct
   { "package_import", { "-", "-", "-" } },
   { "imported_dossier", { "-", "-", "-" } },
   { "imported_history", { "-", "-", "-" } },
+  { "imported_signature", { "-", "-", "-" } },
 };
 
 static DossierRoles

@@ -84,3 +84,22 @@ CREATE TRIGGER imported_history_immutable_delete BEFORE DELETE ON imported_histo
 BEGIN
   SELECT RAISE (ABORT, 'imported history cannot be deleted');
 END;
+
+-- Where in its dossier's history each imported signature was made, as the package
+-- says (the number of history entries before it): the covered changes after that
+-- point are what made it no longer valid.  The sequence numbers of the history
+-- cannot tell, as they come from different databases.
+CREATE TABLE imported_signature (
+  id               INTEGER PRIMARY KEY,
+  signature_id     INTEGER NOT NULL UNIQUE REFERENCES signature (id),
+  history_position INTEGER NOT NULL CHECK (history_position >= 0)
+);
+
+CREATE TRIGGER imported_signature_immutable_update BEFORE UPDATE ON imported_signature
+BEGIN
+  SELECT RAISE (ABORT, 'an import record cannot be changed');
+END;
+CREATE TRIGGER imported_signature_immutable_delete BEFORE DELETE ON imported_signature
+BEGIN
+  SELECT RAISE (ABORT, 'an import record cannot be deleted');
+END;

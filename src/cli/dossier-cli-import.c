@@ -31,7 +31,7 @@ dossier_cli_import (DossierCli  *cli,
   g_return_val_if_fail (cli != NULL, DOSSIER_CLI_EXIT_USAGE);
 
   context = dossier_cli_context_new ("import", _("PATH"),
-                                     _("Imports a filing package folder: verifies it first, then adds every dossier "
+                                     _("Imports a filing package, a folder or a zip: verifies it first, then adds every dossier "
                                        "with its records, attachments, signatures and audit trail in one "
                                        "transaction. A dossier already present with the same content is left "
                                        "alone, so importing a package twice adds nothing; one present with other "
@@ -41,7 +41,7 @@ dossier_cli_import (DossierCli  *cli,
   if (!dossier_cli_parse (context, "import", &argc, &argv, &exit_code))
     return exit_code;
   if (argc < 2)
-    return dossier_cli_usage_error ("import", _("Give the package folder to import."));
+    return dossier_cli_usage_error ("import", _("Give the package (folder or zip) to import."));
   if (argc > 2)
     return dossier_cli_usage_error ("import", _("Unexpected argument “%s”."), argv[2]);
 

@@ -314,8 +314,11 @@ write_signatures (Export            *ex,
                   GError           **error)
 {
   g_autoptr(GPtrArray) signatures = dossier_signature_list (ex->store, dossier_id, error);
+  g_autoptr(GPtrArray) history = NULL;
 
   if (signatures == NULL)
+    return FALSE;
+  if (signatures->len > 0 && !(history = dossier_store_dossier_audit (ex->store, dossier_id, error)))
     return FALSE;
 
   xmlTextWriterStartElement (w, BAD_CAST "signatures");
@@ -323,6 +326,10 @@ write_signatures (Export            *ex,
     {
       const DossierSignature *s = g_ptr_array_index (signatures, i);
       g_autofree char *manifestation = dossier_signature_describe (s);
+      guint position;
+
+      if (!dossier_signature_get_history_position (ex->store, s, history, &position, error))
+        return FALSE;
 
       xmlTextWriterStartElement (w, BAD_CAST "signature");
       write_attribute_int (w, "id", s->id);
@@ -335,6 +342,7 @@ write_signatures (Export            *ex,
       write_attribute (w, "contentHash", s->content_hash);
       write_attribute (w, "state", signature_state_to_string (s->state));
       write_attribute (w, "current", s->current ? "true" : "false");
+      write_attribute_int (w, "historyPosition", position);
       write_text_element (w, "manifestation", manifestation);
       if (s->comment != NULL && s->comment[0] != '\0')
         write_text_element (w, "comment", s->comment);
@@ -973,25 +981,6 @@ write_manifest (Export   *ex,
   return ok;
 }
 
-/* Removes what a failed export wrote; the folder holds only what we created. */
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-          remove_tree (child);
-        else
-          g_unlink (child);
-      }
-  g_rmdir (path);
-}
 
 /* Exporting is the regulatory staff's task (and the administrator's); a database
  * without accounts has nobody to ask. */
@@ -1383,7 +1372,7 @@ dossier_export_package (DossierStore                *store,
           !move_into_place (tmp_zip, out_path, error))
         goto out;
       g_clear_pointer (&tmp_zip, g_free);
-      remove_tree (ex.dir);
+      dossier_package_remove_tree (ex.dir);
     }
   else if (g_rename (ex.dir, out_path) != 0)
     {
@@ -1407,7 +1396,7 @@ dossier_export_package (DossierStore                *store,
 out:
   if (!ok)
     {
-      remove_tree (ex.dir);
+      dossier_package_remove_tree (ex.dir);
       if (tmp_zip != NULL)
         g_unlink (tmp_zip);
     }

@@ -25,6 +25,8 @@ typedef struct
   char   *old_value;
   char   *new_value;
   char   *reason;
+  gboolean imported;   /* from the history a filing package carried (seq is then the
+                        * exporting database's) */
 } DossierAuditEntry;
 
 void       dossier_audit_entry_free    (DossierAuditEntry *entry);

@@ -23,6 +23,7 @@
 #include "dossier-import.h"
 #include "dossier-json.h"
 #include "dossier-package-verify.h"
+#include "dossier-package-zip.h"
 #include "dossier-schema.h"
 #include "dossier-store-private.h"
 
@@ -1239,7 +1240,8 @@ write_signatures (Import      *im,
       JsonObject *sig = g_ptr_array_index (r->signatures, i);
       g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
       g_autoptr(JsonObject) row = json_object_new ();
-      gint64 user_id, origin;
+      gint64 user_id, origin, signature_id;
+      const char *position;
       static const struct { const char *column; const char *attribute; } columns[] = {
         { "point", "point" }, { "meaning", "meaning" }, { "login", "login" },
         { "full_name", "fullName" }, { "role", "role" }, { "signed_at", "signedAt" },
@@ -1279,8 +1281,28 @@ write_signatures (Import      *im,
       if (origin <= 0)
         return fail (error, DOSSIER_IMPORT_ERROR_CONTENT, _("Unit %s: a %s without an id."), r->unit_no,
                      dossier_schema_table_label ("signature"));
-      if (insert_values (im, "signature", origin, values, error) == 0)
+      if ((signature_id = insert_values (im, "signature", origin, values, error)) == 0)
         return FALSE;
+
+      /* Where in the history it was made, so that the changes after it stay known. */
+      position = json_object_get_string_member_with_default (sig, "historyPosition", NULL);
+      if (position != NULL)
+        {
+          sqlite3_stmt *stmt;
+          int rc;
+
+          if (!(stmt = _dossier_store_prepare (im->store,
+                                               "INSERT INTO imported_signature (signature_id, history_position) VALUES (?1, ?2)",
+                                               error)))
+            return FALSE;
+          sqlite3_bind_int64 (stmt, 1, signature_id);
+          sqlite3_bind_int64 (stmt, 2, g_ascii_strtoll (position, NULL, 10));
+          rc = sqlite3_step (stmt);
+          sqlite3_reset (stmt);
+          sqlite3_clear_bindings (stmt);
+          if (rc != SQLITE_DONE)
+            return _dossier_store_set_error (im->store, error, rc, _("Recording the signature"));
+        }
     }
   return TRUE;
 }
@@ -1634,6 +1656,8 @@ dossier_import_package (DossierStore                *store,
                         GError                     **error)
 {
   DossierImportSummary local_summary = { 0 };
+  g_autofree char *unpacked_parent = NULL;
+  g_autofree char *unpacked = NULL;
   g_autofree char *reason = NULL;
   Import im = { 0 };
   guint n_added = 0;
@@ -1651,6 +1675,28 @@ dossier_import_package (DossierStore                *store,
 
   if (!check_permission (store, error) || !verify (path, cancellable, error))
     return FALSE;
+
+  /* A zip package is read from a copy unpacked beside the database (attachments may
+   * be large; the temporary folder may be small), with the same limits as its
+   * verification, and removed afterwards. */
+  if (!g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_autofree char *parent = g_path_get_dirname (dossier_store_get_path (store));
+      g_autofree char *base = g_build_filename (parent, ".dossier-import-XXXXXX", NULL);
+
+      if (g_mkdtemp (base) == NULL)
+        {
+          int errsv = errno;
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                       _("Could not create a folder to unpack the package in “%s”: %s"), parent, g_strerror (errsv));
+          return FALSE;
+        }
+      unpacked_parent = g_steal_pointer (&base);
+      unpacked = g_build_filename (unpacked_parent, "package", NULL);
+      if (!dossier_package_unpack (path, unpacked, cancellable, error))
+        goto out;
+      path = unpacked;
+    }
 
   im.store = store;
   im.dir = path;
@@ -1737,6 +1783,8 @@ out:
   g_free (im.package_id);
   g_free (im.package_sha256);
   g_free (im.generated_at);
+  if (unpacked_parent != NULL)
+    dossier_package_remove_tree (unpacked_parent);
   return ok;
 }
 

@@ -574,8 +574,8 @@ dossier_package_zip_hash (DossierPackageZip  *zip,
 
 /* Unpacking ---------------------------------------------------------------------- */
 
-static void
-remove_tree (const char *path)
+void
+dossier_package_remove_tree (const char *path)
 {
   g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
   const char *name;
@@ -587,7 +587,7 @@ remove_tree (const char *path)
         GStatBuf st;
 
         if (g_lstat (child, &st) == 0 && S_ISDIR (st.st_mode))
-          remove_tree (child);
+          dossier_package_remove_tree (child);
         else
           g_unlink (child);
       }
@@ -737,6 +737,6 @@ dossier_package_unpack (const char    *zip_path,
       ok = FALSE;
     }
   if (!ok)
-    remove_tree (tmp);
+    dossier_package_remove_tree (tmp);
   return ok;
 }

@@ -94,6 +94,10 @@ char              *dossier_package_zip_hash         (DossierPackageZip  *zip,
                                                      GCancellable       *cancellable,
                                                      GError            **error);
 
+/* Removes the folder path and everything in it, without following links: what a
+ * failed export or unpacking, or an import of a zip, wrote. */
+void               dossier_package_remove_tree      (const char         *path);
+
 /* Extracts the zip package zip_path into the new folder dest_dir (which must not
  * exist), with the same checks and limits as verification: written under a
  * temporary name beside dest_dir and renamed, so a refused, failed or cancelled

@@ -588,6 +588,12 @@ static const DossierColumn imported_history_columns[] = {
   C_END
 };
 
+static const DossierColumn imported_signature_columns[] = {
+  C_REF ("signature_id", N_("Signature"), REQ | GEN | IMM | UNQ, "signature"),
+  C_INT ("history_position", N_("Position in the history"), REQ | GEN | IMM, 0, G_MAXINT64),
+  C_END
+};
+
 static const DossierTable tables[] = {
   { "setting", N_("Setting"), setting_columns, NULL },
   { "manufacturer", N_("Manufacturer"), manufacturer_columns, NULL },
@@ -623,6 +629,7 @@ static const DossierTable tables[] = {
   { "package_import", N_("Package import"), package_import_columns, NULL },
   { "imported_dossier", N_("Imported dossier"), imported_dossier_columns, NULL },
   { "imported_history", N_("Imported history entry"), imported_history_columns, NULL },
+  { "imported_signature", N_("Imported signature"), imported_signature_columns, NULL },
 };
 
 const DossierTable *

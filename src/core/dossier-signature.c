@@ -471,24 +471,26 @@ compare_entries (gconstpointer a,
   return ea->seq < eb->seq ? -1 : ea->seq > eb->seq;
 }
 
-/* The audit entries after after_seq that changed what point covers: those in the
- * dossier's history, and changes to the material lots its processing uses. */
+/* The audit entries that changed what point covers after the signature: those in
+ * the dossier's history from position on, and the changes after after_seq in this
+ * database to the material lots its processing uses. */
 static GPtrArray *
 covered_changes (DossierStore      *store,
                  gint64             dossier_id,
                  DossierSignPoint   point,
                  GPtrArray         *history,
+                 guint              position,
                  gint64             after_seq,
                  GError           **error)
 {
   g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify)dossier_audit_entry_free);
 
-  for (guint i = 0; i < history->len; i++)
+  for (guint i = position; i < history->len; i++)
     {
       const DossierAuditEntry *e = g_ptr_array_index (history, i);
       DossierAuditEntry *copy;
 
-      if (e->seq <= after_seq || !entry_covered (store, point, e))
+      if (!entry_covered (store, point, e))
         continue;
 
       copy = g_new0 (DossierAuditEntry, 1);
@@ -501,6 +503,7 @@ covered_changes (DossierStore      *store,
       copy->old_value = g_strdup (e->old_value);
       copy->new_value = g_strdup (e->new_value);
       copy->reason = g_strdup (e->reason);
+      copy->imported = e->imported;
       g_ptr_array_add (changes, copy);
     }
 
@@ -1040,6 +1043,53 @@ dossier_store_add_attachment_with_reason (DossierStore  *store,
 
 /* Listing and checking ----------------------------------------------------------- */
 
+gboolean
+dossier_signature_get_history_position (DossierStore           *store,
+                                        const DossierSignature *signature,
+                                        GPtrArray              *history,
+                                        guint                  *position,
+                                        GError                **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (DOSSIER_IS_STORE (store), FALSE);
+  g_return_val_if_fail (signature != NULL && history != NULL && position != NULL, FALSE);
+
+  /* Schema 4 added imports. */
+  if (dossier_store_get_schema_version (store) >= 4)
+    {
+      if (!(stmt = _dossier_store_prepare (store,
+                                           "SELECT history_position FROM imported_signature WHERE signature_id = ?1",
+                                           error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, signature->id);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        *position = (guint)MIN (sqlite3_column_int64 (stmt, 0), (gint64)history->len);
+      sqlite3_reset (stmt);
+      if (rc == SQLITE_ROW)
+        return TRUE;
+      if (rc != SQLITE_DONE)
+        return _dossier_store_set_error (store, error, rc, _("Reading the audit trail"));
+    }
+
+  /* Made here: after the imported history and this database's entries before it. */
+  for (guint i = 0; i < history->len; i++)
+    {
+      const DossierAuditEntry *e = g_ptr_array_index (history, i);
+
+      if (!e->imported && e->seq > signature->created_seq)
+        {
+          *position = i;
+          return TRUE;
+        }
+    }
+  *position = history->len;
+
+  return TRUE;
+}
+
 static const char * const signature_columns[] = {
   "dossier_id", "point", "meaning", "user_id", "login", "full_name", "role",
   "signed_at", "content_hash", "serialization", "comment", NULL
@@ -1142,6 +1192,7 @@ list_signatures (DossierStore  *store,
       g_autoptr(DossierSignature) s = g_new0 (DossierSignature, 1);
       g_autofree char *tamper = NULL;
       gint64 created_seq = 0;
+      guint position = 0;
       const char *hash;
 
       s->id = sqlite3_column_int64 (stmt, 0);
@@ -1162,6 +1213,7 @@ list_signatures (DossierStore  *store,
 
       if (!(tamper = check_row_against_trail (store, stmt, &created_seq, error)))
         goto failed;
+      s->created_seq = created_seq;
 
       if (!(hash = hash_cache_get (store, &cache, s->point, error)))
         goto failed;
@@ -1180,7 +1232,8 @@ list_signatures (DossierStore  *store,
             goto failed;
 
           g_clear_pointer (&s->changes, g_ptr_array_unref);
-          if (!(s->changes = covered_changes (store, dossier_id, s->point, history, created_seq, error)))
+          if (!dossier_signature_get_history_position (store, s, history, &position, error) ||
+              !(s->changes = covered_changes (store, dossier_id, s->point, history, position, created_seq, error)))
             goto failed;
 
           if (s->changes->len > 0)

@@ -68,6 +68,7 @@ typedef struct
   char                  *current_hash;  /* the content's hash now, or NULL when it cannot be read */
   GPtrArray             *changes;       /* DossierAuditEntry: covered content changed after signing, oldest first */
   char                  *problem;       /* why it is not valid, a full sentence; NULL when valid */
+  gint64                 created_seq;   /* the audit entry that recorded it here */
 } DossierSignature;
 
 void        dossier_signature_free           (DossierSignature *signature);
@@ -96,6 +97,16 @@ gboolean    dossier_signature_can_sign       (DossierStore      *store,
 GPtrArray  *dossier_signature_list           (DossierStore      *store,
                                               gint64             dossier_id,
                                               GError           **error);
+
+/* Where in the dossier's history (dossier_store_dossier_audit(), passed as history)
+ * signature was made: the number of entries before it.  For a signature imported
+ * from a filing package, the position the package gave; exported with the signature
+ * so that what changed after it stays known from database to database. */
+gboolean    dossier_signature_get_history_position (DossierStore           *store,
+                                                    const DossierSignature *signature,
+                                                    GPtrArray              *history,
+                                                    guint                  *position,
+                                                    GError                **error);
 
 /* The signature as every view shows it: "Approved by 李娜 (li.na), QA reviewer, on
  * 2026-03-02 10:15:03 +08:00 — design approval", translated. */

@@ -251,6 +251,7 @@ read_entries (DossierStore  *store,
       entry->old_value = column_text (stmt, 7);
       entry->new_value = column_text (stmt, 8);
       entry->reason = column_text (stmt, 9);
+      entry->imported = sql == imported_sql;
       g_ptr_array_add (entries, entry);
     }
   sqlite3_reset (stmt);
