@@ -17,6 +17,7 @@
 #include "dossier-cli.h"
 #include "dossier-cli-check.h"
 #include "dossier-cli-export.h"
+#include "dossier-cli-report.h"
 #include "dossier-cli-signatures.h"
 #include "dossier-json.h"
 
@@ -51,6 +52,7 @@ static const DossierCliCommand commands[] = {
   { "check", run_check, N_("Check dossiers against their registered size ranges and the customized-device rules") },
   { "export", dossier_cli_export, N_("Write a filing package of dossiers (a folder with a manifest)") },
   { "verify", dossier_cli_verify, N_("Verify a filing package offline") },
+  { "annual-report", dossier_cli_annual_report, N_("Write the annual report of customized devices for a year") },
   { "signatures", dossier_cli_signatures, N_("Check, list and sign the electronic signatures of dossiers") },
   { "user", dossier_cli_user, N_("Add and list user accounts") },
 };
