@@ -525,6 +525,7 @@ static const struct
   { "imported_dossier", { "-", "-", "-" } },
   { "imported_history", { "-", "-", "-" } },
   { "imported_signature", { "-", "-", "-" } },
+  { "annual_report_run", { "-", "-", "-" } },
 };
 
 static DossierRoles

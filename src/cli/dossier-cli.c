@@ -18,6 +18,7 @@
 #include "dossier-cli-check.h"
 #include "dossier-cli-export.h"
 #include "dossier-cli-import.h"
+#include "dossier-cli-report.h"
 #include "dossier-cli-signatures.h"
 #include "dossier-json.h"
 
@@ -50,9 +51,10 @@ static const DossierCliCommand commands[] = {
   { "show", dossier_cli_show, N_("Show the whole record of one dossier") },
   { "audit", dossier_cli_audit, N_("Check the audit trail for tampering (audit verify)") },
   { "check", run_check, N_("Check dossiers against their registered size ranges and the customized-device rules") },
-  { "export", dossier_cli_export, N_("Write a filing package of dossiers (a folder with a manifest)") },
+  { "export", dossier_cli_export, N_("Write a filing package of dossiers (a folder or a zip, with a manifest)") },
   { "verify", dossier_cli_verify, N_("Verify a filing package offline") },
   { "import", dossier_cli_import, N_("Import a filing package: verify it, then add its dossiers") },
+  { "annual-report", dossier_cli_annual_report, N_("Write the annual report of customized devices for a year") },
   { "signatures", dossier_cli_signatures, N_("Check, list and sign the electronic signatures of dossiers") },
   { "user", dossier_cli_user, N_("Add and list user accounts") },
 };

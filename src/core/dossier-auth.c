@@ -536,8 +536,12 @@ static const struct
 #undef A
 
 /* Rows only Dossier's own modules write, even on a database without accounts: a
- * signature or a sign-in record made through the generic writes would be a forgery. */
-static const char * const module_tables[] = { "signature", "login_attempt", NULL };
+ * signature, a sign-in record, an import record or imported history, or the record of
+ * a generated annual report made through the generic writes would be a forgery. */
+static const char * const module_tables[] = {
+  "signature", "login_attempt", "package_import", "imported_dossier", "imported_history",
+  "imported_signature", "annual_report_run", NULL
+};
 
 DossierRoles
 dossier_auth_required_roles (const char           *table,
