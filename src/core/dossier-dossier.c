@@ -33,7 +33,7 @@ struct _DossierDossier
    * content, so it is worked out when first asked (for the rows a view shows), from
    * the store the list read this dossier from; -1 until then. */
   DossierStore *store;
-  int       changed_after_signature;
+  int           changed_after_signature;
 };
 
 G_DEFINE_FINAL_TYPE (DossierDossier, dossier_dossier, G_TYPE_OBJECT)
