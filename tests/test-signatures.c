@@ -15,6 +15,7 @@
 #include "dossier-auth-private.h"
 #include "dossier-canonical.h"
 #include "dossier-confirmation.h"
+#include "dossier-dossier-list.h"
 #include "dossier-qa-queue.h"
 #include "dossier-signature.h"
 #include "dossier-store.h"
@@ -1265,6 +1266,81 @@ test_qa_queue (Fixture       *f,
   }
 }
 
+/* The list's marker: whether a current signature no longer matches its content, read
+ * from a fresh list each time as the window does after a change. */
+static DossierDossier *
+list_item (Fixture *f)
+{
+  g_autoptr(DossierDossierList) list = dossier_dossier_list_new (f->store);
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
+  return g_list_model_get_item (G_LIST_MODEL (list), 0);
+}
+
+static void
+test_list_marker (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DossierDossier) item = NULL;
+  g_autoptr(DossierDossier) before = NULL;
+  gboolean changed = TRUE;
+
+  /* Not signed yet. */
+  item = list_item (f);
+  g_assert_false (dossier_dossier_get_signed (item));
+  g_assert_false (dossier_dossier_get_changed_after_signature (item));
+  g_assert_true (dossier_signature_changed_after_signing (f->store, f->dossier, &changed, &error));
+  g_assert_no_error (error);
+  g_assert_false (changed);
+  g_clear_object (&item);
+
+  /* Signed and unchanged. */
+  sign (f, "eng2", DOSSIER_SIGN_POINT_DESIGN_REVIEW);
+  sign (f, "qa1", DOSSIER_SIGN_POINT_DESIGN_APPROVAL);
+  before = list_item (f);
+  g_assert_true (dossier_dossier_get_signed (before));
+  g_assert_false (dossier_dossier_get_changed_after_signature (before));
+
+  /* Changed with a reason: the next read of the list shows it.  The item read before
+   * keeps what it worked out (lists read their rows again after a change). */
+  sign_in (f, "eng1");
+  dt_update (f->store, "dossier", f->dossier,
+             (DossierField[]) { { "condition", "Left parietal and temporal defect" }, { NULL } },
+             "CT re-read by the clinician");
+  item = list_item (f);
+  g_assert_true (dossier_dossier_get_signed (item));
+  g_assert_true (dossier_dossier_get_changed_after_signature (item));
+  g_assert_false (dossier_dossier_get_changed_after_signature (before));
+  {
+    gboolean value = FALSE;
+
+    g_object_get (item, "changed-after-signature", &value, NULL);
+    g_assert_true (value);
+  }
+  g_clear_object (&item);
+
+  /* Signing both points again: every current signature holds. */
+  sign (f, "eng2", DOSSIER_SIGN_POINT_DESIGN_REVIEW);
+  sign (f, "qa1", DOSSIER_SIGN_POINT_DESIGN_APPROVAL);
+  item = list_item (f);
+  g_assert_false (dossier_dossier_get_changed_after_signature (item));
+  g_clear_object (&item);
+
+  /* Content changed outside Dossier counts too. */
+  {
+    g_autofree char *sql = g_strdup_printf ("DROP TRIGGER auditgen_parameter_value_update;"
+                                            "UPDATE parameter_value SET value = '1.90' WHERE id = %" G_GINT64_FORMAT,
+                                            f->parameter);
+
+    g_clear_object (&f->store);
+    g_free (dt_sqlite3_ok (f->path, sql));
+    f->store = dt_open (f->path);
+  }
+  item = list_item (f);
+  g_assert_true (dossier_dossier_get_changed_after_signature (item));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1290,6 +1366,7 @@ main (int   argc,
   g_test_add ("/signatures/tamper/hash", Fixture, NULL, fixture_set_up, test_tamper_hash, fixture_tear_down);
   g_test_add ("/signatures/confirmation", Fixture, NULL, fixture_set_up, test_confirmation, fixture_tear_down);
   g_test_add ("/signatures/qa-queue", Fixture, NULL, fixture_set_up, test_qa_queue, fixture_tear_down);
+  g_test_add ("/signatures/list-marker", Fixture, NULL, fixture_set_up, test_list_marker, fixture_tear_down);
 
   status = g_test_run ();
 

@@ -12,6 +12,9 @@
 
 #include "dossier-auth.h"
 #include "dossier-canonical.h"
+#include "dossier-dossier-list.h"
+#include "dossier-dossier-row.h"
+#include "dossier-format.h"
 #include "dossier-login-page.h"
 #include "dossier-qa-queue-window.h"
 #include "dossier-reason-dialog.h"
@@ -856,6 +859,77 @@ test_reason_then_invalid (Fixture       *f,
   gtk_window_destroy (window);
 }
 
+/* The list marks a dossier whose signature no longer matches its content. */
+static DossierDossierRow *
+find_dossier_row (GtkWidget *widget,
+                  gint64     id)
+{
+  if (DOSSIER_IS_DOSSIER_ROW (widget))
+    {
+      DossierDossier *dossier = dossier_dossier_row_get_dossier (DOSSIER_DOSSIER_ROW (widget));
+
+      return dossier != NULL && dossier_dossier_get_id (dossier) == id ? DOSSIER_DOSSIER_ROW (widget) : NULL;
+    }
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      DossierDossierRow *found = find_dossier_row (c, id);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+test_list_changed_marker (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *accessible = NULL;
+  DossierWindow *window;
+  DossierDossierRow *row;
+  GtkWidget *icon;
+  const char *tooltip;
+
+  approve (f);
+  sign_in (f, "eng1");
+  window = show_window (f, 1000, 720);
+  g_assert_cmpstr (auth_page (window), ==, "main");
+
+  /* Signed and unchanged: no marker. */
+  row = find_dossier_row (GTK_WIDGET (window), f->dossier);
+  g_assert_nonnull (row);
+  g_assert_true (dossier_dossier_get_signed (dossier_dossier_row_get_dossier (row)));
+  g_assert_false (gtk_widget_get_visible (child (row, DOSSIER_TYPE_DOSSIER_ROW, "changed_icon")));
+
+  /* Signed content changed with a reason; the list reads its rows again, as it does
+   * after every change the editor makes. */
+  g_assert_true (dossier_store_update (f->store, "design_iteration", f->iteration,
+                                       (DossierField[]) { { "notes", "Rim thickened to 2.6 mm" }, { NULL } },
+                                       "Surgeon asked for a thicker rim", &error));
+  g_assert_no_error (error);
+  dossier_dossier_list_reload (dossier_window_get_list (window));
+  run_pending ();
+
+  row = find_dossier_row (GTK_WIDGET (window), f->dossier);
+  g_assert_nonnull (row);
+  icon = child (row, DOSSIER_TYPE_DOSSIER_ROW, "changed_icon");
+  g_assert_true (gtk_widget_get_visible (icon));
+  g_assert_true (gtk_widget_is_drawable (icon));
+  tooltip = gtk_widget_get_tooltip_text (icon);
+  g_assert_nonnull (strstr (tooltip, "Changed after signature"));
+  /* Distinct from the rule-check marker. */
+  g_assert_false (gtk_widget_get_visible (child (row, DOSSIER_TYPE_DOSSIER_ROW, "problem_icon")));
+  g_assert_cmpstr (gtk_image_get_icon_name (GTK_IMAGE (icon)), !=,
+                   gtk_image_get_icon_name (child (row, DOSSIER_TYPE_DOSSIER_ROW, "problem_icon")));
+  accessible = dossier_format_row_accessible_label (dossier_dossier_row_get_dossier (row));
+  g_assert_nonnull (strstr (accessible, "Changed after signature"));
+  screenshot (GTK_WIDGET (window), "list-changed-after-signature");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_reason_cancelled (Fixture       *f,
                        gconstpointer  data)
@@ -1050,6 +1124,8 @@ main (int   argc,
               fixture_set_up, test_sign_qa_reviewer, fixture_tear_down);
   g_test_add ("/signoff-gui/reason/invalidates", Fixture, GINT_TO_POINTER (TRUE),
               fixture_set_up, test_reason_then_invalid, fixture_tear_down);
+  g_test_add ("/signoff-gui/list/changed-marker", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_set_up, test_list_changed_marker, fixture_tear_down);
   g_test_add ("/signoff-gui/reason/cancelled", Fixture, GINT_TO_POINTER (FALSE),
               fixture_set_up, test_reason_cancelled, fixture_tear_down);
   g_test_add ("/signoff-gui/qa-queue", Fixture, GINT_TO_POINTER (TRUE),

@@ -47,6 +47,11 @@ gboolean  _dossier_auth_after_write        (DossierStore          *store,
 void      _dossier_auth_begin_privileged   (DossierStore          *store);
 void      _dossier_auth_end_privileged     (DossierStore          *store);
 
+/* Gives to the signed-in session of from (user, lock, last activity, clock), for
+ * dossier_store_open_sibling(). */
+void      _dossier_auth_copy_session       (DossierStore          *from,
+                                            DossierStore          *to);
+
 /* Whether the signed-in session may act now (signed in, active, not locked, acting
  * under its own login). */
 gboolean  _dossier_auth_check_session      (DossierStore          *store,

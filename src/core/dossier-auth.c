@@ -1725,6 +1725,21 @@ dossier_store_sign_out (DossierStore *store)
   dossier_store_set_actor (store, g_get_user_name ());
 }
 
+void
+_dossier_auth_copy_session (DossierStore *from,
+                            DossierStore *to)
+{
+  AuthState *source = get_state (from);
+  AuthState *target = get_state (to);
+
+  g_clear_pointer (&target->user, dossier_user_free);
+  target->user = source->user != NULL ? dossier_user_copy (source->user) : NULL;
+  target->locked = source->locked;
+  target->last_activity = source->last_activity;
+  target->clock = source->clock;
+  target->clock_data = source->clock_data;
+}
+
 const DossierUser *
 dossier_store_get_user (DossierStore *store)
 {

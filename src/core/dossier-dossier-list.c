@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "dossier-dossier-list.h"
+#include "dossier-dossier-private.h"
 #include "dossier-store-private.h"
 
 /* Rows are read in pages of PAGE_SIZE and at most MAX_PAGES pages are kept, so a
@@ -89,7 +90,8 @@ static GParamSpec *properties[N_PROPS];
 #define SUMMARY_COLUMNS \
   "d.id, d.unit_no, d.kind, d.status, p.code, i.name_zh, c.name_zh, " \
   "coalesce (pr.name_zh, f.device_name), coalesce (m.code, f.number), " \
-  "d.body_days, d.created_at, d.updated_at, coalesce (cr.n_errors, 0) > 0"
+  "d.body_days, d.created_at, d.updated_at, coalesce (cr.n_errors, 0) > 0, " \
+  "EXISTS (SELECT 1 FROM signature s WHERE s.dossier_id = d.id)"
 
 #define SUMMARY_JOINS \
   " FROM dossier d" \
@@ -399,26 +401,36 @@ static DossierDossier *
 read_item (DossierDossierList *self,
            sqlite3_stmt       *stmt)
 {
+  DossierDossier *dossier;
   gboolean implantable = FALSE;
+  gboolean is_signed = sqlite3_column_int (stmt, 13) != 0;
 
   if (sqlite3_column_type (stmt, 9) != SQLITE_NULL)
     implantable = sqlite3_column_int64 (stmt, 9) >= self->implantable_min_days;
 
-  return g_object_new (DOSSIER_TYPE_DOSSIER,
-                       "id", sqlite3_column_int64 (stmt, 0),
-                       "unit-no", column_text (stmt, 1),
-                       "kind", column_text (stmt, 2),
-                       "status", column_text (stmt, 3),
-                       "patient-code", column_text (stmt, 4),
-                       "institution-name", column_text (stmt, 5),
-                       "clinician-name", column_text (stmt, 6),
-                       "product-name", column_text (stmt, 7),
-                       "reference", column_text (stmt, 8),
-                       "implantable", implantable,
-                       "created-at", column_text (stmt, 10),
-                       "updated-at", column_text (stmt, 11),
-                       "has-problems", sqlite3_column_int (stmt, 12) != 0,
-                       NULL);
+  dossier = g_object_new (DOSSIER_TYPE_DOSSIER,
+                          "id", sqlite3_column_int64 (stmt, 0),
+                          "unit-no", column_text (stmt, 1),
+                          "kind", column_text (stmt, 2),
+                          "status", column_text (stmt, 3),
+                          "patient-code", column_text (stmt, 4),
+                          "institution-name", column_text (stmt, 5),
+                          "clinician-name", column_text (stmt, 6),
+                          "product-name", column_text (stmt, 7),
+                          "reference", column_text (stmt, 8),
+                          "implantable", implantable,
+                          "created-at", column_text (stmt, 10),
+                          "updated-at", column_text (stmt, 11),
+                          "has-problems", sqlite3_column_int (stmt, 12) != 0,
+                          "signed", is_signed,
+                          NULL);
+
+  /* Only an index lookup here; whether a signature still holds is worked out
+   * when a view first shows the row. */
+  if (is_signed)
+    _dossier_dossier_set_store (dossier, self->store);
+
+  return dossier;
 }
 
 /* The page's ids are picked by the inner query, which only walks the dossier

@@ -7,7 +7,8 @@
 
 #include "config.h"
 
-#include "dossier-dossier.h"
+#include "dossier-dossier-private.h"
+#include "dossier-signature.h"
 
 struct _DossierDossier
 {
@@ -26,6 +27,13 @@ struct _DossierDossier
   char     *updated_at;
   gboolean  implantable;
   gboolean  has_problems;
+  gboolean  is_signed;
+
+  /* Whether a signature no longer matches its content costs hashing the signed
+   * content, so it is worked out when first asked (for the rows a view shows), from
+   * the store the list read this dossier from; -1 until then. */
+  DossierStore *store;
+  int           changed_after_signature;
 };
 
 G_DEFINE_FINAL_TYPE (DossierDossier, dossier_dossier, G_TYPE_OBJECT)
@@ -47,10 +55,22 @@ enum {
   PROP_CREATED_AT,
   PROP_UPDATED_AT,
   PROP_HAS_PROBLEMS,
+  PROP_SIGNED,
+  PROP_CHANGED_AFTER_SIGNATURE,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static void
+dossier_dossier_dispose (GObject *object)
+{
+  DossierDossier *self = (DossierDossier *)object;
+
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (dossier_dossier_parent_class)->dispose (object);
+}
 
 static void
 dossier_dossier_finalize (GObject *object)
@@ -114,6 +134,14 @@ dossier_dossier_get_property (GObject    *object,
       g_value_set_boolean (value, self->has_problems);
       break;
 
+    case PROP_SIGNED:
+      g_value_set_boolean (value, self->is_signed);
+      break;
+
+    case PROP_CHANGED_AFTER_SIGNATURE:
+      g_value_set_boolean (value, dossier_dossier_get_changed_after_signature (self));
+      break;
+
     default:
       if ((field = string_field (self, prop_id)) != NULL)
         g_value_set_string (value, *field);
@@ -145,6 +173,10 @@ dossier_dossier_set_property (GObject      *object,
       self->has_problems = g_value_get_boolean (value);
       break;
 
+    case PROP_SIGNED:
+      self->is_signed = g_value_get_boolean (value);
+      break;
+
     default:
       if ((field = string_field (self, prop_id)) != NULL)
         {
@@ -168,6 +200,7 @@ dossier_dossier_class_init (DossierDossierClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->dispose = dossier_dossier_dispose;
   object_class->finalize = dossier_dossier_finalize;
   object_class->get_property = dossier_dossier_get_property;
   object_class->set_property = dossier_dossier_set_property;
@@ -191,6 +224,13 @@ dossier_dossier_class_init (DossierDossierClass *klass)
   properties[PROP_HAS_PROBLEMS] =
     g_param_spec_boolean ("has-problems", NULL, NULL, FALSE,
                           (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SIGNED] =
+    g_param_spec_boolean ("signed", NULL, NULL, FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  /* Read-only and worked out on first read; it never changes afterwards. */
+  properties[PROP_CHANGED_AFTER_SIGNATURE] =
+    g_param_spec_boolean ("changed-after-signature", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -198,6 +238,7 @@ dossier_dossier_class_init (DossierDossierClass *klass)
 static void
 dossier_dossier_init (DossierDossier *self)
 {
+  self->changed_after_signature = -1;
 }
 
 gint64
@@ -302,4 +343,48 @@ dossier_dossier_get_has_problems (DossierDossier *self)
   g_return_val_if_fail (DOSSIER_IS_DOSSIER (self), FALSE);
 
   return self->has_problems;
+}
+
+gboolean
+dossier_dossier_get_signed (DossierDossier *self)
+{
+  g_return_val_if_fail (DOSSIER_IS_DOSSIER (self), FALSE);
+
+  return self->is_signed;
+}
+
+gboolean
+dossier_dossier_get_changed_after_signature (DossierDossier *self)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean changed = FALSE;
+
+  g_return_val_if_fail (DOSSIER_IS_DOSSIER (self), FALSE);
+
+  if (self->changed_after_signature >= 0)
+    return self->changed_after_signature;
+
+  if (!self->is_signed || self->store == NULL)
+    return FALSE;
+
+  /* A marker in a list is no place for an error: the Sign-offs page and
+   * `dossier-cli signatures verify` say what is wrong.  Asked again next time. */
+  if (!dossier_signature_changed_after_signing (self->store, self->id, &changed, &error))
+    {
+      g_debug ("Signatures of %s: %s", self->unit_no, error->message);
+      return FALSE;
+    }
+
+  self->changed_after_signature = changed;
+  return changed;
+}
+
+void
+_dossier_dossier_set_store (DossierDossier *self,
+                            DossierStore   *store)
+{
+  g_return_if_fail (DOSSIER_IS_DOSSIER (self));
+  g_return_if_fail (store == NULL || DOSSIER_IS_STORE (store));
+
+  g_set_object (&self->store, store);
 }

@@ -30,5 +30,13 @@ const char *dossier_dossier_get_updated_at       (DossierDossier *self);
 /* Whether the dossier's stored rule-check result has errors (see dossier-check.h);
  * FALSE when it was never checked.  The stored result may be out of date. */
 gboolean    dossier_dossier_get_has_problems     (DossierDossier *self);
+/* Whether the dossier has any signature. */
+gboolean    dossier_dossier_get_signed           (DossierDossier *self);
+/* Whether one of its current signatures no longer matches the content it signed
+ * (docs/signatures.md).  This hashes the signed content, so it is worked out on the
+ * first call only (for the rows a view shows, not for every row a list reads) and
+ * kept: a list reads its rows again after a change.  FALSE when unsigned, when the
+ * dossier did not come from a list, or when the content cannot be read. */
+gboolean    dossier_dossier_get_changed_after_signature (DossierDossier *self);
 
 G_END_DECLS

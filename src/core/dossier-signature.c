@@ -221,6 +221,41 @@ _dossier_signature_holds (DossierStore      *store,
   return TRUE;
 }
 
+gboolean
+dossier_signature_changed_after_signing (DossierStore  *store,
+                                         gint64         dossier_id,
+                                         gboolean      *changed,
+                                         GError       **error)
+{
+  g_autoptr(GArray) current = NULL;
+  HashCache cache = { dossier_id, { NULL } };
+
+  g_return_val_if_fail (DOSSIER_IS_STORE (store), FALSE);
+  g_return_val_if_fail (changed != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  *changed = FALSE;
+  if (!(current = read_current (store, dossier_id, error)))
+    return FALSE;
+
+  /* Stops at the first one that no longer holds: the answer is yes or no. */
+  for (guint i = 0; i < current->len && !*changed; i++)
+    {
+      const DossierValidSignature *v = &g_array_index (current, DossierValidSignature, i);
+      const char *hash = hash_cache_get (store, &cache, v->point, error);
+
+      if (hash == NULL)
+        {
+          hash_cache_clear (&cache);
+          return FALSE;
+        }
+      *changed = g_strcmp0 (hash, v->content_hash) != 0;
+    }
+
+  hash_cache_clear (&cache);
+  return TRUE;
+}
+
 /* The workflow ---------------------------------------------------------------- */
 
 static const char * const status_path[] = {

@@ -108,6 +108,16 @@ gboolean    dossier_signature_get_history_position (DossierStore           *stor
                                                     guint                  *position,
                                                     GError                **error);
 
+/* Whether any current signature (the newest on its point) of dossier_id no longer
+ * matches the content it signed, whether it was changed in Dossier or outside.  It
+ * hashes the signed content of each signed point, so lists ask it only for the rows
+ * they show (dossier_dossier_get_changed_after_signature()).  FALSE with an error
+ * when the content cannot be read. */
+gboolean    dossier_signature_changed_after_signing (DossierStore  *store,
+                                                     gint64         dossier_id,
+                                                     gboolean      *changed,
+                                                     GError       **error);
+
 /* The signature as every view shows it: "Approved by 李娜 (li.na), QA reviewer, on
  * 2026-03-02 10:15:03 +08:00 — design approval", translated. */
 char       *dossier_signature_describe       (const DossierSignature *signature);

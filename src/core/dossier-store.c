@@ -508,9 +508,12 @@ _dossier_store_quick_check (DossierStore  *self,
   return TRUE;
 }
 
-DossierStore *
-dossier_store_open (const char  *path,
-                    GError     **error)
+/* sibling: another connection to a file this process has open already, which was
+ * checked and migrated then; it skips the page check and the attachment clean-up. */
+static DossierStore *
+open_store (const char  *path,
+            gboolean     sibling,
+            GError     **error)
 {
   g_autoptr(DossierStore) self = NULL;
   gint64 application_id = 0;
@@ -520,9 +523,6 @@ dossier_store_open (const char  *path,
   GStatBuf st;
   int latest;
   int rc;
-
-  g_return_val_if_fail (path != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   self = g_object_new (DOSSIER_TYPE_STORE, NULL);
   self->path = g_strdup (path);
@@ -582,7 +582,7 @@ dossier_store_open (const char  *path,
    * reads every page once (about three seconds per gigabyte), so larger files are
    * left to dossier_store_audit_verify(), which always runs it, rather than slowing
    * every start. */
-  if (n_objects > 0 && exists && st.st_size <= QUICK_CHECK_MAX_BYTES &&
+  if (!sibling && n_objects > 0 && exists && st.st_size <= QUICK_CHECK_MAX_BYTES &&
       !_dossier_store_quick_check (self, error))
     return NULL;
 
@@ -601,9 +601,47 @@ dossier_store_open (const char  *path,
   if (!migrate (self, error))
     return NULL;
 
-  _dossier_attachments_collect_garbage (self);
+  if (!sibling)
+    _dossier_attachments_collect_garbage (self);
 
   return g_steal_pointer (&self);
+}
+
+DossierStore *
+dossier_store_open (const char  *path,
+                    GError     **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return open_store (path, FALSE, error);
+}
+
+DossierStore *
+dossier_store_open_sibling (DossierStore  *self,
+                            GError       **error)
+{
+  g_autoptr(DossierStore) sibling = NULL;
+
+  g_return_val_if_fail (DOSSIER_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* Inside a transaction the new connection would not see what this one has not
+   * committed yet, and would wait for its lock to write. */
+  if (self->depth > 0)
+    {
+      g_set_error_literal (error, DOSSIER_STORE_ERROR, DOSSIER_STORE_ERROR_FAILED,
+                           _("A second connection cannot be opened during a change."));
+      return NULL;
+    }
+
+  if (!(sibling = open_store (self->path, TRUE, error)))
+    return NULL;
+
+  dossier_store_set_actor (sibling, self->actor);
+  _dossier_auth_copy_session (self, sibling);
+
+  return g_steal_pointer (&sibling);
 }
 
 const char *

@@ -53,6 +53,15 @@ G_DECLARE_FINAL_TYPE (DossierStore, dossier_store, DOSSIER, STORE, GObject)
 char         *dossier_store_default_path       (void);
 DossierStore *dossier_store_open               (const char    *path,
                                                 GError       **error);
+/* Another connection to the same database file, for work in another thread (a
+ * store is not thread-safe), acting as the same user: the signed-in session, its
+ * lock state and the audit actor are copied, without asking the password again.
+ * That is safe because it stays in this process, which has already authenticated
+ * the user, and gives nothing the session does not already have; the two sessions
+ * then go their own ways (signing out of one does not sign out the other).  Open it
+ * in the thread that owns self, outside a transaction, then hand it over. */
+DossierStore *dossier_store_open_sibling       (DossierStore  *self,
+                                                GError       **error);
 const char   *dossier_store_get_path           (DossierStore  *self);
 int           dossier_store_get_schema_version (DossierStore  *self);
 int           dossier_store_latest_schema_version (void);

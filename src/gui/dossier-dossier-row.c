@@ -22,6 +22,7 @@ struct _DossierDossierRow
   GtkLabel       *product_label;
   GtkLabel       *implant_label;
   GtkImage       *problem_icon;
+  GtkImage       *changed_icon;
 
   const char     *status_class;
 };
@@ -58,6 +59,7 @@ dossier_dossier_row_update (DossierDossierRow *self)
       gtk_label_set_label (self->product_label, "");
       gtk_widget_set_visible (GTK_WIDGET (self->implant_label), FALSE);
       gtk_widget_set_visible (GTK_WIDGET (self->problem_icon), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->changed_icon), FALSE);
       return;
     }
 
@@ -77,6 +79,9 @@ dossier_dossier_row_update (DossierDossierRow *self)
                           dossier_dossier_get_implantable (self->dossier));
   gtk_widget_set_visible (GTK_WIDGET (self->problem_icon),
                           dossier_dossier_get_has_problems (self->dossier));
+  /* Worked out here, for the rows shown, not when the list reads a page. */
+  gtk_widget_set_visible (GTK_WIDGET (self->changed_icon),
+                          dossier_dossier_get_changed_after_signature (self->dossier));
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
@@ -159,6 +164,7 @@ dossier_dossier_row_class_init (DossierDossierRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DossierDossierRow, product_label);
   gtk_widget_class_bind_template_child (widget_class, DossierDossierRow, implant_label);
   gtk_widget_class_bind_template_child (widget_class, DossierDossierRow, problem_icon);
+  gtk_widget_class_bind_template_child (widget_class, DossierDossierRow, changed_icon);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "dossierrow");

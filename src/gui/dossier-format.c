@@ -180,6 +180,7 @@ dossier_format_row_accessible_label (DossierDossier *dossier)
                      product,
                      dossier_dossier_get_implantable (dossier) ? _("Implantable") : NULL,
                      dossier_dossier_get_has_problems (dossier) ? _("Has errors") : NULL,
+                     dossier_dossier_get_changed_after_signature (dossier) ? _("Changed after signature") : NULL,
                      END);
 }
 

@@ -26,6 +26,9 @@
 #include "dossier-signoff-page.h"
 #include "dossier-users-window.h"
 
+/* Filing packages */
+#include "dossier-export-dialog.h"
+
 struct _DossierWindow
 {
   AdwApplicationWindow  parent_instance;
@@ -104,6 +107,8 @@ is_narrowed (DossierWindow *self)
   return dossier_dossier_list_get_search (self->list) != NULL || is_filtered (self);
 }
 
+static void update_export_actions (DossierWindow *self);
+
 /* Puts every part of the window in line with the list and the selection. */
 static void
 update_state (DossierWindow *self)
@@ -125,6 +130,7 @@ update_state (DossierWindow *self)
   adw_window_title_set_subtitle (self->sidebar_title, count);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.clear-filters", filtered);
+  update_export_actions (self);
 
   /* The sort button doubles as the filter indicator. */
   if (filtered)
@@ -607,6 +613,8 @@ static const char * const content_actions[] = {
   "win.users",
   "win.lock",
   "win.sign-out",
+  "win.export",
+  "win.export-dossier",
 };
 
 static gboolean
@@ -633,6 +641,8 @@ update_user (DossierWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.users",
                                  signed_in && (user->roles & DOSSIER_ROLE_ADMINISTRATOR) != 0);
+
+  update_export_actions (self);
 
   gtk_widget_set_visible (GTK_WIDGET (self->user_button), signed_in);
   if (signed_in)
@@ -795,6 +805,51 @@ qa_queue_action (GtkWidget  *widget,
     dossier_qa_queue_window_reload (queue);
 
   gtk_window_present (GTK_WINDOW (queue));
+}
+
+/* Filing packages ---------------------------------------------------------------- */
+
+/* Regulatory staff and administrators export (anyone before there are accounts);
+ * the actions are off for everyone else and behind the sign-in page. */
+static void
+update_export_actions (DossierWindow *self)
+{
+  gboolean allowed = !showing_login (self) && dossier_export_dialog_may_export (self->store);
+  gboolean selected = gtk_single_selection_get_selected_item (self->selection) != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", allowed);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-dossier", allowed && selected);
+}
+
+static void
+show_export_dialog (DossierWindow *self,
+                    gboolean       this_dossier)
+{
+  DossierDossier *selected = gtk_single_selection_get_selected_item (self->selection);
+  DossierExportDialog *dialog;
+
+  /* The dialog offers the selected dossier; the window menu starts from all. */
+  dialog = dossier_export_dialog_new (GTK_WINDOW (self), self->store,
+                                      selected != NULL ? dossier_dossier_get_unit_no (selected) : NULL);
+  if (!this_dossier && selected != NULL)
+    dossier_export_dialog_set_scope (dialog, DOSSIER_EXPORT_SCOPE_ALL);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  show_export_dialog (DOSSIER_WINDOW (widget), FALSE);
+}
+
+static void
+export_dossier_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  show_export_dialog (DOSSIER_WINDOW (widget), TRUE);
 }
 
 /* What the window shows first: the content when someone is signed in already (or
@@ -1081,6 +1136,11 @@ dossier_window_class_init (DossierWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.qa-queue", NULL, qa_queue_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.lock", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_q, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.qa-queue", NULL);
+
+  /* Filing packages */
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.export-dossier", NULL, export_dossier_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
 }
 
 static void
