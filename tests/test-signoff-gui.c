@@ -379,6 +379,37 @@ shows_password_page (gpointer data)
   return g_strcmp0 (login_stack_page (data), "password") == 0;
 }
 
+/* The button that shows the password has a name screen readers can say. */
+static void
+assert_peek_named (GtkWidget *row)
+{
+  GtkWidget *toggle = NULL;  /* the button with the eye */
+  GtkWidget *w = row;
+
+  /* Depth first, the button with the eye inside the row. */
+  while (w != NULL && toggle == NULL)
+    {
+      if (GTK_IS_BUTTON (w) && gtk_button_get_icon_name (GTK_BUTTON (w)) != NULL &&
+          g_str_has_prefix (gtk_button_get_icon_name (GTK_BUTTON (w)), "view-"))
+        toggle = w;
+      else if (gtk_widget_get_first_child (w) != NULL)
+        w = gtk_widget_get_first_child (w);
+      else
+        {
+          while (w != row && gtk_widget_get_next_sibling (w) == NULL)
+            w = gtk_widget_get_parent (w);
+          w = w == row ? NULL : gtk_widget_get_next_sibling (w);
+        }
+    }
+  g_assert_nonnull (toggle);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL, "Show password");
+  /* Shown, it says it hides it again. */
+  g_signal_emit_by_name (toggle, "clicked");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL, "Hide password");
+  g_signal_emit_by_name (toggle, "clicked");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL, "Show password");
+}
+
 static void
 test_login_password (Fixture       *f,
                      gconstpointer  data)
@@ -393,6 +424,7 @@ test_login_password (Fixture       *f,
 
   /* Nobody is signed in: the account list, not the content. */
   g_assert_cmpstr (auth_page (window), ==, "login");
+  assert_peek_named (password);
   g_assert_cmpstr (login_stack_page (page), ==, "users");
   g_assert_false (action_enabled (GTK_WIDGET (window), "win.qa-queue"));
   screenshot (GTK_WIDGET (window), "login-users");
@@ -713,6 +745,7 @@ test_sign_qa_reviewer (Fixture       *f,
                    "The order, 1 design input, 1 design version, 1 parameter value");
 
   password = child (dialog, DOSSIER_TYPE_SIGN_DIALOG, "password_row");
+  assert_peek_named (password);
   button = child (dialog, DOSSIER_TYPE_SIGN_DIALOG, "sign_button");
   g_assert_false (gtk_widget_is_sensitive (button));
 

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dossier-a11y.h"
 #include "dossier-auth.h"
 #include "dossier-login-page.h"
 
@@ -519,6 +520,9 @@ static void
 dossier_login_page_init (DossierLoginPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  dossier_a11y_name_password_peek (ADW_PASSWORD_ENTRY_ROW (self->password_row));
+  dossier_a11y_name_password_peek (ADW_PASSWORD_ENTRY_ROW (self->setup_password_row));
+  dossier_a11y_name_password_peek (ADW_PASSWORD_ENTRY_ROW (self->setup_repeat_row));
 
   /* The account list is the application's own, so it shows its icon. */
   adw_status_page_set_icon_name (self->users_page, APP_ID);

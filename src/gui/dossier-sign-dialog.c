@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "dossier-a11y.h"
 #include "dossier-auth.h"
 #include "dossier-check.h"
 #include "dossier-sign-dialog.h"
@@ -712,6 +713,7 @@ static void
 dossier_sign_dialog_init (DossierSignDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  dossier_a11y_name_password_peek (ADW_PASSWORD_ENTRY_ROW (self->password_row));
 }
 
 /* Public ---------------------------------------------------------------------------- */

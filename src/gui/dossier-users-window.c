@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dossier-a11y.h"
 #include "dossier-auth.h"
 #include "dossier-users-window.h"
 
@@ -587,6 +588,8 @@ static void
 dossier_users_window_init (DossierUsersWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  dossier_a11y_name_password_peek (ADW_PASSWORD_ENTRY_ROW (self->password_row));
+  dossier_a11y_name_password_peek (ADW_PASSWORD_ENTRY_ROW (self->repeat_row));
 
   fill_roles (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "users.create", FALSE);
