@@ -492,6 +492,19 @@ test_window_search (Fixture       *fixture,
   run_pending ();
   g_assert_cmpstr (content_page (window), ==, "dossier");
 
+  /* Enter at once after typing, before the entry reports the change, opens what
+   * was typed, not the first row of the previous search. */
+  gtk_editable_set_text (entry, unit_no);
+  g_signal_emit_by_name (entry, "activate");
+  run_pending ();
+  g_assert_cmpstr (content_page (window), ==, "dossier");
+  {
+    DossierDossier *opened = gtk_single_selection_get_selected_item (child (window, DOSSIER_TYPE_WINDOW, "selection"));
+
+    g_assert_nonnull (opened);
+    g_assert_cmpstr (dossier_dossier_get_unit_no (opened), ==, unit_no);
+  }
+
   /* Nothing found. */
   gtk_editable_set_text (entry, "不存在的医院");
   expect.n_items = 0;

@@ -279,7 +279,9 @@ static void
 on_search_activate (GtkSearchEntry *entry,
                     DossierWindow  *self)
 {
-  /* Enter opens the best (first) match. */
+  /* Enter opens the best (first) match of what is typed now: the search entry
+   * waits a moment before it reports a change, and Enter may come first. */
+  on_search_changed (entry, self);
   if (g_list_model_get_n_items (G_LIST_MODEL (self->list)) > 0)
     {
       gtk_single_selection_set_selected (self->selection, 0);
