@@ -143,6 +143,7 @@ test_showcase (Fixture       *fixture,
   g_autofree char *province = NULL;
   g_autofree char *filed_on = NULL;
 
+  g_assert_false (dossier_demo_is_demo_database (store));
   g_assert_true (dossier_demo_seed (store, 0, NULL, &error));
   g_assert_no_error (error);
 
@@ -245,6 +246,9 @@ test_showcase (Fixture       *fixture,
   /* Guides leave the body with the surgery; implants stay. */
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM dossier WHERE body_days = ?1", "1"), >, 0);
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM dossier WHERE body_days = ?1", "3650"), >, 0);
+
+  /* Marked as the demonstration database. */
+  g_assert_true (dossier_demo_is_demo_database (store));
 
   /* The people of the demo are accounts whose passwords the README gives, and every
    * dossier record in the trail names one of them. */

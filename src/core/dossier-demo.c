@@ -1494,6 +1494,19 @@ seed_synthetic (Seed          *seed,
 
 /* Entry point ------------------------------------------------------------------- */
 
+#define DEMO_SETTING "demo.database"
+
+gboolean
+dossier_demo_is_demo_database (DossierStore *store)
+{
+  g_autofree char *value = NULL;
+
+  g_return_val_if_fail (DOSSIER_IS_STORE (store), FALSE);
+
+  value = dossier_store_get_setting (store, DEMO_SETTING);
+  return g_strcmp0 (value, "1") == 0;
+}
+
 gboolean
 dossier_demo_seed (DossierStore  *store,
                    guint          count,
@@ -1546,7 +1559,9 @@ dossier_demo_seed (DossierStore  *store,
   seed.store = store;
   seed.strings = g_string_chunk_new (4096);
 
-  if (!seed_reference_data (&seed, error))
+  /* Marked, so that the application can say whose database this is. */
+  if (!dossier_store_set_setting (store, DEMO_SETTING, "1", NULL, error) ||
+      !seed_reference_data (&seed, error))
     goto out;
 
   for (guint i = 0; i < G_N_ELEMENTS (showcase); i++)

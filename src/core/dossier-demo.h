@@ -26,4 +26,8 @@ gboolean dossier_demo_seed (DossierStore  *store,
                             GCancellable  *cancellable,
                             GError       **error);
 
+/* Whether the database was seeded with the demonstration data (its accounts have
+ * the passwords the README gives). */
+gboolean dossier_demo_is_demo_database (DossierStore *store);
+
 G_END_DECLS

@@ -15,15 +15,9 @@
 
 #include "dossier-application.h"
 #include "dossier-auth.h"
+#include "dossier-demo.h"
 #include "dossier-store.h"
 #include "dossier-window.h"
-
-#if __has_include ("dossier-demo.h")
-# include "dossier-demo.h"
-# define HAVE_DEMO 1
-#else
-# define HAVE_DEMO 0
-#endif
 
 struct _DossierApplication
 {
@@ -127,7 +121,6 @@ seed_if_new (DossierApplication  *self,
   if (dossier_store_count (store, "dossier") != 0 || dossier_store_count (store, "institution") != 0)
     return TRUE;
 
-#if HAVE_DEMO
   /* A first start shows a realistic record to explore rather than an empty
    * window; a database someone named on purpose is never touched. */
   if (!dossier_demo_seed (store, 0, NULL, &error))
@@ -137,7 +130,6 @@ seed_if_new (DossierApplication  *self,
       return FALSE;
     }
   self->seed_message = g_strdup (_("Example dossiers were added to explore Dossier"));
-#endif
 
   return TRUE;
 }

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dossier-demo.h"
 #include "dossier-a11y.h"
 #include "dossier-auth.h"
 #include "dossier-login-page.h"
@@ -229,10 +230,18 @@ fill_users (DossierLoginPage *self)
       n_active++;
     }
 
-  adw_status_page_set_description (self->users_page,
-                                   n_active > 0 ? _("Choose your account")
-                                                : _("No account is active. An administrator can activate one "
-                                                    "with dossier-cli."));
+  if (n_active == 0)
+    adw_status_page_set_description (self->users_page,
+                                     _("No account is active. An administrator can activate one "
+                                       "with dossier-cli."));
+  else if (dossier_demo_is_demo_database (self->store))
+    /* The example database's accounts are the people who wrote its records; their
+     * passwords are no secret (README). */
+    adw_status_page_set_description (self->users_page,
+                                     _("Choose your account. This is the demonstration database: each "
+                                       "password is the login followed by “-demo”."));
+  else
+    adw_status_page_set_description (self->users_page, _("Choose your account"));
 }
 
 static void
