@@ -92,16 +92,19 @@ dossier_cli_import (DossierCli  *cli,
       return DOSSIER_CLI_EXIT_OK;
     }
 
-  /* Translators: the start of a sentence that goes on with the counts below. */
-  g_print (_("Imported the package “%s”: "), argv[1]);
-  g_print (g_dngettext (GETTEXT_PACKAGE, "%u dossier added", "%u dossiers added", summary.n_added), summary.n_added);
-  g_print (", ");
-  g_print (g_dngettext (GETTEXT_PACKAGE, "%u already present", "%u already present", summary.n_present),
-           summary.n_present);
-  g_print (", ");
-  g_print (g_dngettext (GETTEXT_PACKAGE, "%u attachment.", "%u attachments.", summary.n_attachments),
-           summary.n_attachments);
-  g_print ("\n");
+  {
+    g_autofree char *added = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u dossier added", "%u dossiers added",
+                                                           summary.n_added), summary.n_added);
+    g_autofree char *present = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u already present", "%u already present",
+                                                             summary.n_present), summary.n_present);
+    g_autofree char *attachments = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u attachment", "%u attachments",
+                                                                 summary.n_attachments), summary.n_attachments);
+
+    /* Translators: the package, then the counts: “12 dossiers added”, “0 already
+     * present”, “3 attachments” */
+    g_print (_("Imported the package “%s”: %s, %s, %s."), argv[1], added, present, attachments);
+    g_print ("\n");
+  }
   if (summary.n_accounts > 0)
     {
       g_print (g_dngettext (GETTEXT_PACKAGE,

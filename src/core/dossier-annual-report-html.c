@@ -260,7 +260,7 @@ write_filing (xmlTextWriterPtr           w,
     {
       start (w, "table", NULL);
       start (w, "tr", NULL);
-      element (w, "th", NULL, _("Unit"));
+      element (w, "th", NULL, _("Unit number"));
       element (w, "th", "n", _("Version"));
       element (w, "th", NULL, _("Date"));
       element (w, "th", NULL, _("Designer"));
@@ -291,7 +291,7 @@ write_filing (xmlTextWriterPtr           w,
     {
       start (w, "table", NULL);
       start (w, "tr", NULL);
-      element (w, "th", NULL, _("Unit"));
+      element (w, "th", NULL, _("Unit number"));
       element (w, "th", NULL, _("Institution"));
       element (w, "th", NULL, _("Occurred"));
       element (w, "th", NULL, _("Reported"));
@@ -321,7 +321,7 @@ write_filing (xmlTextWriterPtr           w,
     {
       start (w, "table", "counts");
       start (w, "tr", NULL);
-      element (w, "th", NULL, _("Unit"));
+      element (w, "th", NULL, _("Unit number"));
       element (w, "th", NULL, _("Institution licence"));
       element (w, "th", NULL, _("Status"));
       element (w, "th", NULL, C_("annual report", "Ordered"));

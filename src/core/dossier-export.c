@@ -1056,7 +1056,7 @@ query_ids (DossierStore  *store,
 
 static gboolean
 parse_date (const char  *text,
-            const char  *option,
+            const char  *label,
             GDate       *date,
             GError     **error)
 {
@@ -1067,7 +1067,8 @@ parse_date (const char  *text,
       sscanf (text, "%4d-%2d-%2d", &y, &m, &d) != 3 || !g_date_valid_dmy (d, m, y))
     {
       g_set_error (error, DOSSIER_EXPORT_ERROR, DOSSIER_EXPORT_ERROR_SCOPE,
-                   _("The %s date “%s” is not a date like 2026-01-31: %s"), option,
+                   /* Translators: the first %s is “Start of the period” or “End of the period” */
+                   _("%s: “%s” is not a date like 2026-01-31: %s"), label,
                    text != NULL ? text : "", local_error != NULL ? local_error->message : _("no such day"));
       return FALSE;
     }
@@ -1148,8 +1149,8 @@ collect_ids (DossierStore               *store,
     {
       GDate from, to;
 
-      if (!parse_date (options->from, "from", &from, error) ||
-          !parse_date (options->to, "to", &to, error))
+      if (!parse_date (options->from, _("Start of the period"), &from, error) ||
+          !parse_date (options->to, _("End of the period"), &to, error))
         return NULL;
       if (g_date_compare (&from, &to) > 0)
         {

@@ -290,7 +290,7 @@ static const DossierColumn material_lot_columns[] = {
 static const DossierColumn processing_step_columns[] = {
   C_REF ("dossier_id", N_("Dossier"), REQ | IMM, "dossier"),
   C_INT ("position", N_("Step number"), REQ, 1, 999),
-  C_TEXT ("step_type", N_("Step"), REQ, 100),
+  C_TEXT ("step_type", N_("Operation"), REQ, 100),
   C_TEXT ("equipment", N_("Equipment"), 0, TEXT_SHORT),
   C_TEXT ("operator", N_("Operator"), 0, 100),
   C_TIME ("started_at", N_("Started"), 0),
