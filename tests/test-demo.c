@@ -7,10 +7,12 @@
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <string.h>
 
 #include "dossier-auth.h"
 #include "dossier-check.h"
 #include "dossier-demo.h"
+#include "dossier-history.h"
 #include "dossier-signature.h"
 #include "dossier-schema.h"
 #include "dossier-store.h"
@@ -272,6 +274,30 @@ test_showcase (Fixture       *fixture,
     g_assert_true (dossier_signature_can_sign (store, dossier_store_lookup_id (store, "dossier", "unit_no", ready_unit (store), &error),
                                                DOSSIER_SIGN_POINT_RELEASE, &error));
     g_assert_no_error (error);
+
+    /* Its history shows the signatures so far, each made by its signer. */
+    {
+      g_autoptr(GPtrArray) history = dossier_store_dossier_audit (store,
+                                                                  dossier_store_lookup_id (store, "dossier", "unit_no",
+                                                                                           ready_unit (store), NULL),
+                                                                  &error);
+      guint n_signatures = 0;
+
+      g_assert_no_error (error);
+      for (guint i = 0; i < history->len; i++)
+        {
+          const DossierAuditEntry *e = g_ptr_array_index (history, i);
+
+          if (g_str_equal (e->table_name, "signature"))
+            {
+              g_assert_cmpstr (e->action, ==, "create");
+              g_assert_nonnull (strstr (e->new_value, e->actor));
+              n_signatures++;
+            }
+        }
+      /* Design review, design approval, processing record review. */
+      g_assert_cmpuint (n_signatures, ==, 3);
+    }
     dossier_store_sign_out (store);
   }
   {

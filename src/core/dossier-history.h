@@ -35,7 +35,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (DossierAuditEntry, dossier_audit_entry_free)
 /* The audit entries of one dossier, oldest first: those of the dossier row and of
  * every row that belongs to it (design inputs, iterations and their parameter
  * values, confirmations, processing steps and their materials, inspections,
- * release, delivery, use record, adverse events, attachments), including rows
+ * release, delivery, use record, adverse events, attachments, signatures), including rows
  * deleted since.  Element type DossierAuditEntry.  A dossier imported from a filing
  * package starts with the history the package carried (seq and row_id are then those
  * of the exporting database), followed by this database's entries after the import. */

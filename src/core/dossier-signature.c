@@ -924,7 +924,9 @@ _dossier_signature_record (DossierStore      *store,
   g_autoptr(DossierUser) user = NULL;
   g_autofree char *signer = NULL;
   g_autofree char *reason = NULL;
+  g_autofree char *saved_actor = NULL;
   DossierRoles role;
+  gint64 id;
 
   if (!(user = dossier_auth_lookup_user (store, login, error)))
     return 0;
@@ -940,8 +942,14 @@ _dossier_signature_record (DossierStore      *store,
   signer = g_strdup_printf ("%s (%s)", user->full_name, user->login);
   reason = g_strdup_printf (_("%s signed by %s"), dossier_sign_point_get_label (point), signer);
 
-  return insert_signature (store, dossier_id, point, user, dossier_role_to_string (role),
-                           signed_at, comment, reason, error);
+  /* The trail names the signer, as it does when someone signs in Dossier. */
+  saved_actor = g_strdup (dossier_store_get_actor (store));
+  dossier_store_set_actor (store, user->login);
+  id = insert_signature (store, dossier_id, point, user, dossier_role_to_string (role),
+                         signed_at, comment, reason, error);
+  dossier_store_set_actor (store, saved_actor);
+
+  return id;
 }
 
 gint64

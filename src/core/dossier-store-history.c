@@ -32,7 +32,8 @@
 
 #define CHILD_TABLES \
   "'design_input', 'design_iteration', 'design_confirmation', 'processing_step', " \
-  "'inspection', 'release', 'delivery', 'use_record', 'adverse_event', 'attachment'"
+  "'inspection', 'release', 'delivery', 'use_record', 'adverse_event', 'attachment', " \
+  "'signature'"
 
 #define JSON_OR_NULL(v) "(CASE WHEN json_valid (" v ") THEN " v " END)"
 
@@ -78,6 +79,7 @@ static const char history_sql[] =
   LIVE_ROWS ("use_record")
   LIVE_ROWS ("adverse_event")
   LIVE_ROWS ("attachment")
+  LIVE_ROWS ("signature")
   "    UNION ALL SELECT a.table_name, a.row_id, 0 FROM audit_log a NOT INDEXED"
   "      WHERE a.table_name IN (" CHILD_TABLES ") AND a.action IN ('create', 'delete')"
   "      AND (CASE WHEN instr (coalesce (a.new_value, a.old_value),"
