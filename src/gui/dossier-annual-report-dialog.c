@@ -408,8 +408,21 @@ show_report (DossierAnnualReportDialog *self)
 {
   DossierAnnualReport *report = self->report;
   g_autofree char *description = NULL;
+  g_autofree char *as_of = NULL;
+  g_autoptr(GDateTime) generated = g_date_time_new_from_iso8601 (report->generated_at, NULL);
 
   clear_summary (self);
+
+  /* The time stamp to the minute, in the user's time zone, reads better than the
+   * report's ISO 8601 with microseconds. */
+  if (generated != NULL)
+    {
+      g_autoptr(GDateTime) local = g_date_time_to_local (generated);
+
+      as_of = g_date_time_format (local, "%Y-%m-%d %H:%M");
+    }
+  else
+    as_of = g_strdup (report->generated_at);
 
   if (report->filings->len == 0)
     description = g_strdup_printf (_("No filing was in force in %d: the report has no filings."), report->year);
@@ -420,7 +433,7 @@ show_report (DossierAnnualReportDialog *self)
                                                 "The report for %d, %u filing, with the data as of %s.",
                                                 "The report for %d, %u filings, with the data as of %s.",
                                                 report->filings->len),
-                                   report->year, report->filings->len, report->generated_at);
+                                   report->year, report->filings->len, as_of);
   show_summary_text (self, description);
 
   for (guint i = 0; i < report->filings->len; i++)
