@@ -378,7 +378,7 @@ threshold_row (const DossierAnnualFiling *filing,
 
   state = gtk_label_new (state_text);
   gtk_label_set_wrap (GTK_LABEL (state), TRUE);
-  gtk_label_set_max_width_chars (GTK_LABEL (state), 14);
+  gtk_label_set_max_width_chars (GTK_LABEL (state), 20);
   gtk_label_set_justify (GTK_LABEL (state), GTK_JUSTIFY_RIGHT);
   gtk_label_set_xalign (GTK_LABEL (state), 1.0);
   gtk_widget_add_css_class (state, "threshold-state");
