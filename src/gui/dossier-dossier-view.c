@@ -35,12 +35,14 @@ struct _DossierDossierView
   const char           *status_class;
   char                 *last_message;
   guint                 changed_source;
+  guint                 reveal_source;
   GBinding             *folded_back;
   GBinding             *folded_buttons;
 
   AdwToastOverlay      *toast_overlay;
   AdwHeaderBar         *header_bar;
   AdwViewSwitcherTitle *switcher_title;
+  AdwViewSwitcherBar   *switcher_bar;
   GtkWidget            *back_button;
   GtkMenuButton        *status_button;
   GtkLabel             *status_label;
@@ -573,6 +575,31 @@ dossier_dossier_view_unroot (GtkWidget *widget)
   GTK_WIDGET_CLASS (dossier_dossier_view_parent_class)->unroot (widget);
 }
 
+/* The switcher moves from the header bar to the bottom bar when it does not fit.
+ * The title decides that while it is being allocated; revealing the bar right
+ * then (as a binding would) changes the bar's size in the middle of the layout,
+ * and GTK 4.8 allocates the bar's boxes a height of -1 and warns.  The bar
+ * follows from a high-priority idle instead, after this layout and before the
+ * next frame is drawn. */
+static gboolean
+update_switcher_bar (gpointer data)
+{
+  DossierDossierView *self = data;
+
+  self->reveal_source = 0;
+  adw_view_switcher_bar_set_reveal (self->switcher_bar,
+                                    adw_view_switcher_title_get_title_visible (self->switcher_title));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_title_visible_changed (DossierDossierView *self)
+{
+  if (self->reveal_source == 0)
+    self->reveal_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, update_switcher_bar, self, NULL);
+}
+
 /* GObject ---------------------------------------------------------------------------- */
 
 static void
@@ -584,6 +611,7 @@ dossier_dossier_view_dispose (GObject *object)
   if (self->session != NULL)
     dossier_editor_session_flush (self->session);
   g_clear_handle_id (&self->changed_source, g_source_remove);
+  g_clear_handle_id (&self->reveal_source, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), DOSSIER_TYPE_DOSSIER_VIEW);
   /* dispose_template() only drops bound children; the layout root is not one. */
@@ -728,6 +756,8 @@ dossier_dossier_view_class_init (DossierDossierViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DossierDossierView, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, DossierDossierView, header_bar);
   gtk_widget_class_bind_template_child (widget_class, DossierDossierView, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, DossierDossierView, switcher_bar);
+  gtk_widget_class_bind_template_callback (widget_class, on_title_visible_changed);
   gtk_widget_class_bind_template_child (widget_class, DossierDossierView, back_button);
   gtk_widget_class_bind_template_child (widget_class, DossierDossierView, status_button);
   gtk_widget_class_bind_template_child (widget_class, DossierDossierView, status_label);

@@ -29,6 +29,10 @@
 /* Filing packages */
 #include "dossier-export-dialog.h"
 
+/* The annual report */
+#include "dossier-annual-report-dialog.h"
+#include "dossier-reminder-banner.h"
+
 struct _DossierWindow
 {
   AdwApplicationWindow  parent_instance;
@@ -72,6 +76,11 @@ struct _DossierWindow
   AdwAvatar            *user_info_avatar;
   GtkLabel             *user_name_label;
   GtkLabel             *user_roles_label;
+
+  /* The annual report */
+  DossierReminderBanner *reminder_banner;
+  char                 *reminder_dismissed_by; /* login ("" without accounts) */
+  GDate                 today;                 /* for tests; invalid: the real today */
 };
 
 G_DEFINE_FINAL_TYPE (DossierWindow, dossier_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -108,6 +117,7 @@ is_narrowed (DossierWindow *self)
 }
 
 static void update_export_actions (DossierWindow *self);
+static void update_annual_report (DossierWindow *self);
 
 /* Puts every part of the window in line with the list and the selection. */
 static void
@@ -617,6 +627,7 @@ static const char * const content_actions[] = {
   "win.sign-out",
   "win.export",
   "win.export-dossier",
+  "win.annual-report",
 };
 
 static gboolean
@@ -645,6 +656,7 @@ update_user (DossierWindow *self)
                                  signed_in && (user->roles & DOSSIER_ROLE_ADMINISTRATOR) != 0);
 
   update_export_actions (self);
+  update_annual_report (self);
 
   gtk_widget_set_visible (GTK_WIDGET (self->user_button), signed_in);
   if (signed_in)
@@ -743,6 +755,7 @@ sign_out_action (GtkWidget  *widget,
   DossierWindow *self = DOSSIER_WINDOW (widget);
 
   dossier_store_sign_out (self->store);
+  g_clear_pointer (&self->reminder_dismissed_by, g_free);
   show_login (self, FALSE);
 }
 
@@ -854,6 +867,104 @@ export_dossier_action (GtkWidget  *widget,
   show_export_dialog (DOSSIER_WINDOW (widget), TRUE);
 }
 
+/* The annual report ------------------------------------------------------------ */
+
+static void
+get_today (DossierWindow *self,
+           GDate         *today)
+{
+  g_autoptr(GDateTime) now = NULL;
+
+  if (g_date_valid (&self->today))
+    {
+      *today = self->today;
+      return;
+    }
+
+  now = g_date_time_new_now_local ();
+  g_date_clear (today, 1);
+  g_date_set_dmy (today, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
+                  g_date_time_get_year (now));
+}
+
+/* Who the reminder was dismissed for: it stays away for them until they sign out. */
+static const char *
+reminder_owner (DossierWindow *self)
+{
+  const DossierUser *user = dossier_store_get_user (self->store);
+
+  return user != NULL ? user->login : "";
+}
+
+/* Those who may generate the report get the action and, when a report is due and
+ * they have not dismissed it, the reminder; never behind the sign-in page. */
+static void
+update_annual_report (DossierWindow *self)
+{
+  gboolean allowed = !showing_login (self) && dossier_annual_report_dialog_may_generate (self->store);
+  g_autofree char *text = NULL;
+  GDate today, deadline;
+  int year = 0, days_left;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.annual-report", allowed);
+
+  if (allowed && g_strcmp0 (self->reminder_dismissed_by, reminder_owner (self)) != 0)
+    {
+      get_today (self, &today);
+      if (dossier_annual_report_reminder (self->store, &today, &year, &days_left))
+        {
+          dossier_annual_report_get_deadline (self->store, year, &deadline);
+          text = dossier_annual_report_describe_reminder (year, &deadline, days_left);
+        }
+    }
+
+  dossier_reminder_banner_set_reminder (self->reminder_banner, year, text);
+}
+
+static void
+show_annual_report_dialog (DossierWindow *self,
+                           int            year)
+{
+  DossierAnnualReportDialog *dialog;
+
+  if (year <= 0)
+    {
+      GDate today;
+
+      get_today (self, &today);
+      year = dossier_annual_report_dialog_default_year (self->store, &today);
+    }
+
+  dialog = dossier_annual_report_dialog_new (GTK_WINDOW (self), self->store, year);
+  /* A saved report or a new deadline changes what the reminder says. */
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (update_annual_report), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "settings-changed", G_CALLBACK (update_annual_report), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+annual_report_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  show_annual_report_dialog (DOSSIER_WINDOW (widget), 0);
+}
+
+static void
+on_reminder_create_report (DossierWindow         *self,
+                           int                    year,
+                           DossierReminderBanner *banner)
+{
+  show_annual_report_dialog (self, year);
+}
+
+static void
+on_reminder_dismissed (DossierWindow *self)
+{
+  g_free (self->reminder_dismissed_by);
+  self->reminder_dismissed_by = g_strdup (reminder_owner (self));
+}
+
 /* What the window shows first: the content when someone is signed in already (or
  * for the tests that skip signing in), else the sign-in page, which asks for the
  * first administrator on a database without accounts. */
@@ -949,6 +1060,7 @@ dossier_window_finalize (GObject *object)
   g_clear_pointer (&self->status_filter, g_free);
   g_clear_pointer (&self->institution_filter, g_free);
   g_clear_pointer (&self->shown_error, g_free);
+  g_clear_pointer (&self->reminder_dismissed_by, g_free);
 
   G_OBJECT_CLASS (dossier_window_parent_class)->finalize (object);
 }
@@ -1143,6 +1255,13 @@ dossier_window_class_init (DossierWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.export-dossier", NULL, export_dossier_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
+
+  /* The annual report */
+  g_type_ensure (DOSSIER_TYPE_REMINDER_BANNER);
+  gtk_widget_class_bind_template_child (widget_class, DossierWindow, reminder_banner);
+  gtk_widget_class_bind_template_callback (widget_class, on_reminder_create_report);
+  gtk_widget_class_bind_template_callback (widget_class, on_reminder_dismissed);
+  gtk_widget_class_install_action (widget_class, "win.annual-report", NULL, annual_report_action);
 }
 
 static void
@@ -1152,6 +1271,7 @@ dossier_window_init (DossierWindow *self)
   self->kind_filter = g_strdup ("");
   self->status_filter = g_strdup ("");
   self->institution_filter = g_strdup ("");
+  g_date_clear (&self->today, 1);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -1240,4 +1360,18 @@ dossier_window_select_dossier (DossierWindow *self,
 
   update_state (self);
   show_content (self);
+}
+
+void
+dossier_window_set_today_for_testing (DossierWindow *self,
+                                      const GDate   *today)
+{
+  g_return_if_fail (DOSSIER_IS_WINDOW (self));
+
+  if (today != NULL && g_date_valid (today))
+    self->today = *today;
+  else
+    g_date_clear (&self->today, 1);
+
+  update_annual_report (self);
 }

@@ -29,5 +29,8 @@ void                dossier_window_select_dossier (DossierWindow *self,
 /* Shows a short message at the bottom of the window. */
 void                dossier_window_show_toast   (DossierWindow  *self,
                                                  const char     *message);
+/* Tests: the day the annual report reminder is computed for (NULL: today). */
+void                dossier_window_set_today_for_testing (DossierWindow *self,
+                                                          const GDate   *today);
 
 G_END_DECLS
