@@ -38,6 +38,7 @@ static const char STYLE[] =
   "th { background: #eee; font-weight: 600; }\n"
   "table.counts th, table.counts td { font-size: 8pt; }\n"
   "td.n, th.n { text-align: right; white-space: nowrap; }\n"
+  "td.id { white-space: nowrap; }\n"
   "tr.total td { font-weight: 600; }\n"
   "table.meta th { width: 30%; }\n"
   "tr { page-break-inside: avoid; }\n"
@@ -273,9 +274,9 @@ write_filing (xmlTextWriterPtr           w,
           g_autofree char *version = g_strdup_printf ("%d", d->version);
 
           start (w, "tr", NULL);
-          element (w, "td", NULL, d->unit_no);
+          element (w, "td", "id", d->unit_no);
           element (w, "td", "n", version);
-          element (w, "td", NULL, d->designed_on);
+          element (w, "td", "id", d->designed_on);
           element (w, "td", NULL, d->designer);
           element (w, "td", NULL, d->after_confirmation ? _("Yes, confirmed again") : _("No"));
           element (w, "td", NULL, d->notes);
@@ -303,9 +304,9 @@ write_filing (xmlTextWriterPtr           w,
           const DossierAnnualAdverseEvent *e = g_ptr_array_index (f->adverse_events, i);
 
           start (w, "tr", NULL);
-          element (w, "td", NULL, e->unit_no);
+          element (w, "td", "id", e->unit_no);
           element (w, "td", NULL, e->institution_name);
-          element (w, "td", NULL, e->occurred_on);
+          element (w, "td", "id", e->occurred_on);
           element (w, "td", NULL, e->reported_on != NULL ? e->reported_on : _("not reported"));
           element (w, "td", NULL, choice_label ("adverse_event", "severity", e->severity));
           element (w, "td", NULL, e->description);
@@ -342,16 +343,16 @@ write_filing (xmlTextWriterPtr           w,
                                        u->outcome_on != NULL ? u->outcome_on : "");
 
           start (w, "tr", NULL);
-          element (w, "td", NULL, u->unit_no);
+          element (w, "td", "id", u->unit_no);
           element (w, "td", NULL, u->institution_licence);
           element (w, "td", NULL, choice_label ("dossier", "status", u->status));
-          element (w, "td", NULL, u->ordered_on);
-          element (w, "td", NULL, u->designed_on);
-          element (w, "td", NULL, u->produced_on);
-          element (w, "td", NULL, u->released_on);
-          element (w, "td", NULL, u->delivered_on);
+          element (w, "td", "id", u->ordered_on);
+          element (w, "td", "id", u->designed_on);
+          element (w, "td", "id", u->produced_on);
+          element (w, "td", "id", u->released_on);
+          element (w, "td", "id", u->delivered_on);
           element (w, "td", NULL, outcome);
-          element (w, "td", NULL, u->cancelled_on);
+          element (w, "td", "id", u->cancelled_on);
           end (w);
         }
       end (w);
@@ -466,7 +467,14 @@ dossier_annual_report_to_html (DossierAnnualReport *report)
   meta_row (w, _("Production licence"), report->manufacturer_licence);
   meta_row (w, _("Reporting period"), period);
   meta_row (w, _("Scope"), scope);
-  meta_row (w, _("Data as of"), report->generated_at);
+  {
+    /* To the minute, with the offset it was recorded with: the page is the same
+     * whatever time zone prints it. */
+    g_autoptr(GDateTime) as_of = g_date_time_new_from_iso8601 (report->generated_at, NULL);
+    g_autofree char *text = as_of != NULL ? g_date_time_format (as_of, "%Y-%m-%d %H:%M (UTC%:z)") : NULL;
+
+    meta_row (w, _("Data as of"), text != NULL ? text : report->generated_at);
+  }
   end (w);
 
   element (w, "h2", NULL, _("Summary"));
