@@ -622,6 +622,40 @@ test_wrong_shapes (Fixture       *f,
     }
 }
 
+/* null is an xs:boolean in the record schema, so null="1" and null=" true " are as
+ * absent as null="true": verification accepts them, and the import read them as
+ * empty text (refusing "filing" as not a record). */
+static void
+test_null_spellings (Fixture       *f,
+                     gconstpointer  data)
+{
+  const char *rel = "records/DSR-2026-000010/record.xml";
+  g_autofree char *path = g_build_filename (f->package, rel, NULL);
+  g_autofree char *original = NULL;
+  g_autofree char *again = NULL;
+  g_auto(GStrv) parts = NULL;
+  g_autoptr(GString) changed = g_string_new (NULL);
+
+  g_assert_true (g_file_get_contents (path, &original, NULL, NULL));
+  parts = g_strsplit (original, "null=\"true\"", -1);
+  g_assert_cmpuint (g_strv_length (parts), >, 3);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      g_string_append (changed, parts[i]);
+      if (parts[i + 1] != NULL)
+        g_string_append (changed, i % 2 == 0 ? "null=\"1\"" : "null=\" true\n\"");
+    }
+  rewrite_listed (f->package, rel, changed->str);
+
+  import_ok (f, NULL);
+
+  /* What was imported is what the package said: exported again, the same bytes as
+   * the package with its usual spelling. */
+  rewrite_listed (f->package, rel, original);
+  again = export_target (f, "again", STAMP);
+  assert_same_packages (f->package, again);
+}
+
 /* Into a database that has data: taken ids get new ones, references follow. */
 static void
 test_non_empty (Fixture       *f,
@@ -669,6 +703,7 @@ main (int   argc,
   g_test_add ("/import/non-empty", Fixture, NULL, fixture_set_up, test_non_empty, fixture_tear_down);
   g_test_add ("/import/permission", Fixture, NULL, fixture_set_up, test_permission, fixture_tear_down);
   g_test_add ("/import/wrong-shapes", Fixture, NULL, fixture_set_up, test_wrong_shapes, fixture_tear_down);
+  g_test_add ("/import/null-spellings", Fixture, NULL, fixture_set_up, test_null_spellings, fixture_tear_down);
 
   return g_test_run ();
 }

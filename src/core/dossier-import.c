@@ -215,6 +215,16 @@ parse_listed (Import      *im,
   return doc;
 }
 
+/* An xs:boolean attribute is true: "true" or "1", with the white space the schema
+ * allows around it, so that every value verification accepts reads the same. */
+static gboolean
+is_true (const char *value)
+{
+  g_autofree char *v = g_strstrip (g_strdup (value != NULL ? value : ""));
+
+  return g_str_equal (v, "true") || g_str_equal (v, "1");
+}
+
 /* The record's <data> back into the JSON of dossier_json_dossier_record(). */
 static JsonNode *
 xml_to_json (xmlNodePtr   node,
@@ -228,7 +238,7 @@ xml_to_json (xmlNodePtr   node,
       g_autofree char *text = NULL;
       JsonNode *value;
 
-      if (g_strcmp0 (is_null, "true") == 0)
+      if (is_true (is_null))
         return json_node_new (JSON_NODE_NULL);
 
       text = content (node);
