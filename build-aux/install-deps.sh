@@ -21,6 +21,8 @@ test_packages=(
   xvfb xauth dbus dbus-x11 at-spi2-core
   python3 python3-dogtail python3-gi gir1.2-atspi-2.0
   gsettings-desktop-schemas imagemagick valgrind locales
+  # build-aux/run-fuzz.sh: clang, libFuzzer (libclang-rt-14-dev), llvm-symbolizer (llvm)
+  clang libclang-rt-14-dev llvm
 )
 
 case "${1:-run}" in

@@ -539,6 +539,123 @@ test_permission (Fixture       *f,
   dt_assert_audit_clean (f->target);
 }
 
+/* Writes rel in the package with new content and makes the manifest agree, as a
+ * package made elsewhere with that content would be. */
+static void
+rewrite_listed (const char *package,
+                const char *rel,
+                const char *content)
+{
+  g_autofree char *path = g_build_filename (package, rel, NULL);
+  g_autofree char *manifest_path = g_build_filename (package, "manifest.xml", NULL);
+  g_autofree char *manifest = NULL;
+  g_autofree char *sha256 = g_compute_checksum_for_string (G_CHECKSUM_SHA256, content, -1);
+  g_autofree char *quoted = g_regex_escape_string (rel, -1);
+  g_autofree char *pattern = g_strdup_printf ("(path=\"%s\" size=\")[0-9]+(\"[^>]*sha256=\")[0-9a-f]{64}", quoted);
+  g_autofree char *replacement = g_strdup_printf ("\\g<1>%zu\\g<2>%s", strlen (content), sha256);
+  g_autofree char *updated = NULL;
+  g_autoptr(GRegex) regex = g_regex_new (pattern, 0, 0, NULL);
+
+  g_assert_true (g_file_set_contents (path, content, -1, NULL));
+  g_assert_true (g_file_get_contents (manifest_path, &manifest, NULL, NULL));
+  updated = g_regex_replace (regex, manifest, -1, 0, replacement, 0, NULL);
+  g_assert_cmpstr (updated, !=, manifest);
+  g_assert_true (g_file_set_contents (manifest_path, updated, -1, NULL));
+}
+
+/* Records that follow the schema but put a field where the export writes a row, a
+ * row where it writes a field, or a null in a list: the import refuses them with
+ * an error (it used to fail a json-glib assertion, read a NULL string, or fail
+ * without saying why), and writes nothing. */
+static void
+test_wrong_shapes (Fixture       *f,
+                   gconstpointer  data)
+{
+  static const struct
+  {
+    const char *find;
+    const char *insert;   /* after find, or before it for a closing tag */
+    gboolean    refused;  /* else it only must not crash */
+  } cases[] = {
+    { "</data>", "<field name=\"dossier\" type=\"text\">x</field>", TRUE },
+    { "<list name=\"design_iterations\">", "<field type=\"text\">x</field>", TRUE },
+    { "<list name=\"design_iterations\">", "<field null=\"true\"/>", TRUE },
+    { "<list name=\"processing_steps\">", "<field type=\"integer\">1</field>", TRUE },
+    { "<list name=\"attachments\">", "<field type=\"text\">x</field>", TRUE },
+    { "<list name=\"attachments\">", "<row><field name=\"sha256\" type=\"integer\">7</field></row>", TRUE },
+    { "<list name=\"attachments\">", "<row><row name=\"sha256\"/><list name=\"size\"/><row name=\"original_name\"/></row>", TRUE },
+    { "<list name=\"history\">", "<row><row name=\"seq\"/><list name=\"row_id\"/></row>", FALSE },
+  };
+  const char *rel = "records/DSR-2026-000001/record.xml";
+  g_autofree char *path = g_build_filename (f->package, rel, NULL);
+  g_autofree char *original = NULL;
+  gint64 n_audit = dt_query_int (f->target, "SELECT count (*) FROM audit_log");
+
+  g_assert_true (g_file_get_contents (path, &original, NULL, NULL));
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GString) content = g_string_new (original);
+      const char *at = strstr (content->str, cases[i].find);
+      gboolean ok;
+
+      g_test_message ("case %u: %s%s", i, cases[i].find, cases[i].insert);
+      g_assert_nonnull (at);
+      g_string_insert (content, at - content->str + (g_str_has_prefix (cases[i].find, "</") ? 0 : strlen (cases[i].find)),
+                       cases[i].insert);
+      rewrite_listed (f->package, rel, content->str);
+
+      ok = dossier_import_package (f->target, f->package, NULL, NULL, NULL, &error);
+      if (cases[i].refused)
+        {
+          g_assert_false (ok);
+          g_assert_error (error, DOSSIER_IMPORT_ERROR, DOSSIER_IMPORT_ERROR_CONTENT);
+          g_assert_nonnull (strstr (error->message, "DSR-2026-000001"));
+          g_assert_cmpint (dt_query_int (f->target, "SELECT count (*) FROM dossier"), ==, 0);
+          g_assert_cmpint (dt_query_int (f->target, "SELECT count (*) FROM audit_log"), ==, n_audit);
+        }
+      else if (!ok)
+        g_assert_nonnull (error);
+      else
+        break;  /* imported: the later cases would find it present */
+    }
+}
+
+/* null is an xs:boolean in the record schema, so null="1" and null=" true " are as
+ * absent as null="true": verification accepts them, and the import read them as
+ * empty text (refusing "filing" as not a record). */
+static void
+test_null_spellings (Fixture       *f,
+                     gconstpointer  data)
+{
+  const char *rel = "records/DSR-2026-000010/record.xml";
+  g_autofree char *path = g_build_filename (f->package, rel, NULL);
+  g_autofree char *original = NULL;
+  g_autofree char *again = NULL;
+  g_auto(GStrv) parts = NULL;
+  g_autoptr(GString) changed = g_string_new (NULL);
+
+  g_assert_true (g_file_get_contents (path, &original, NULL, NULL));
+  parts = g_strsplit (original, "null=\"true\"", -1);
+  g_assert_cmpuint (g_strv_length (parts), >, 3);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      g_string_append (changed, parts[i]);
+      if (parts[i + 1] != NULL)
+        g_string_append (changed, i % 2 == 0 ? "null=\"1\"" : "null=\" true\n\"");
+    }
+  rewrite_listed (f->package, rel, changed->str);
+
+  import_ok (f, NULL);
+
+  /* What was imported is what the package said: exported again, the same bytes as
+   * the package with its usual spelling. */
+  rewrite_listed (f->package, rel, original);
+  again = export_target (f, "again", STAMP);
+  assert_same_packages (f->package, again);
+}
+
 /* Into a database that has data: taken ids get new ones, references follow. */
 static void
 test_non_empty (Fixture       *f,
@@ -585,6 +702,8 @@ main (int   argc,
   g_test_add ("/import/cancel", Fixture, NULL, fixture_set_up, test_cancel, fixture_tear_down);
   g_test_add ("/import/non-empty", Fixture, NULL, fixture_set_up, test_non_empty, fixture_tear_down);
   g_test_add ("/import/permission", Fixture, NULL, fixture_set_up, test_permission, fixture_tear_down);
+  g_test_add ("/import/wrong-shapes", Fixture, NULL, fixture_set_up, test_wrong_shapes, fixture_tear_down);
+  g_test_add ("/import/null-spellings", Fixture, NULL, fixture_set_up, test_null_spellings, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -215,6 +215,16 @@ parse_listed (Import      *im,
   return doc;
 }
 
+/* An xs:boolean attribute is true: "true" or "1", with the white space the schema
+ * allows around it, so that every value verification accepts reads the same. */
+static gboolean
+is_true (const char *value)
+{
+  g_autofree char *v = g_strstrip (g_strdup (value != NULL ? value : ""));
+
+  return g_str_equal (v, "true") || g_str_equal (v, "1");
+}
+
 /* The record's <data> back into the JSON of dossier_json_dossier_record(). */
 static JsonNode *
 xml_to_json (xmlNodePtr   node,
@@ -228,7 +238,7 @@ xml_to_json (xmlNodePtr   node,
       g_autofree char *text = NULL;
       JsonNode *value;
 
-      if (g_strcmp0 (is_null, "true") == 0)
+      if (is_true (is_null))
         return json_node_new (JSON_NODE_NULL);
 
       text = content (node);
@@ -495,7 +505,8 @@ read_record (Import      *im,
         }
     }
 
-  if (r->record == NULL || !json_object_has_member (r->record, "dossier"))
+  if (r->record == NULL || !json_object_has_member (r->record, "dossier") ||
+      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (r->record, "dossier")))
     {
       fail (error, DOSSIER_IMPORT_ERROR_CONTENT, _("%s has no dossier record."), r->path);
       goto out;
@@ -990,6 +1001,50 @@ list_member (JsonObject *object,
   return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
 }
 
+/* A package may put a row where the export writes a field, or a field where it
+ * writes a row; json-glib's typed getters treat that as a programming error. */
+static JsonObject *
+list_row (JsonArray   *list,
+          guint        i,
+          const char  *unit_no,
+          const char  *member,
+          GError     **error)
+{
+  JsonNode *node = json_array_get_element (list, i);
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      fail (error, DOSSIER_IMPORT_ERROR_CONTENT, _("Unit %s: “%s” holds something that is not a record."),
+            unit_no, member);
+      return NULL;
+    }
+  return json_node_get_object (node);
+}
+
+static const char *
+member_string (JsonObject *object,
+               const char *member,
+               const char *fallback)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return fallback;
+  return json_node_get_string (node);
+}
+
+static gint64
+member_int (JsonObject *object,
+            const char *member,
+            gint64      fallback)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return fallback;
+  return json_node_get_int (node);
+}
+
 static gboolean
 write_list (Import      *im,
             const char  *unit_no,
@@ -1039,8 +1094,8 @@ copy_content (Import      *im,
               JsonObject  *row,
               GError     **error)
 {
-  const char *sha256 = json_object_get_string_member_with_default (row, "sha256", "");
-  gint64 size = json_object_get_int_member_with_default (row, "size", -1);
+  const char *sha256 = member_string (row, "sha256", "");
+  gint64 size = member_int (row, "size", -1);
   g_autofree char *rel = g_strconcat ("attachments/", sha256, NULL);
   g_autofree char *source = NULL;
   g_autofree char *store_dir = dossier_store_get_attachment_dir (im->store);
@@ -1059,7 +1114,7 @@ copy_content (Import      *im,
       !g_str_equal (g_hash_table_lookup (im->manifest, rel), sha256))
     return fail (error, DOSSIER_IMPORT_ERROR_CONTENT,
                  _("Unit %s: the content of attachment “%s” is not in the package."), unit_no,
-                 json_object_get_string_member_with_default (row, "original_name", "?"));
+                 member_string (row, "original_name", "?"));
 
   {
     char sub[3] = { sha256[0], sha256[1], 0 };
@@ -1141,7 +1196,7 @@ copy_content (Import      *im,
       g_unlink (tmp);
       return fail (error, DOSSIER_IMPORT_ERROR_INVALID,
                    _("Unit %s: the content of attachment “%s” does not match its SHA-256 or size."), unit_no,
-                   json_object_get_string_member_with_default (row, "original_name", "?"));
+                   member_string (row, "original_name", "?"));
     }
 
   if (g_rename (tmp, final) != 0)
@@ -1348,14 +1403,14 @@ write_history (Import      *im,
 
       sqlite3_bind_int64 (stmt, 1, dossier_id);
       sqlite3_bind_int64 (stmt, 2, i + 1);
-      sqlite3_bind_int64 (stmt, 3, json_object_get_int_member_with_default (e, "seq", 0));
+      sqlite3_bind_int64 (stmt, 3, member_int (e, "seq", 0));
       for (guint m = 0; m < G_N_ELEMENTS (text_members); m++)
         {
           g_autofree char *text = node_text (json_object_get_member (e, text_members[m]));
           if (text != NULL)
             sqlite3_bind_text (stmt, 4 + m, text, -1, SQLITE_TRANSIENT);
         }
-      sqlite3_bind_int64 (stmt, 8, json_object_get_int_member_with_default (e, "row_id", 0));
+      sqlite3_bind_int64 (stmt, 8, member_int (e, "row_id", 0));
       {
         g_autofree char *field = node_text (json_object_get_member (e, "field"));
         g_autofree char *old_value = history_text (json_object_get_member (e, "old"));
@@ -1413,7 +1468,7 @@ import_dossier (Import      *im,
   list = list_member (record, "design_iterations");
   for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
     {
-      JsonObject *iteration = json_array_get_object_element (list, i);
+      JsonObject *iteration = list_row (list, i, unit, "design_iterations", error);
 
       if (iteration == NULL || write_row (im, unit, "design_iteration", iteration, error) == 0 ||
           !write_list (im, unit, iteration, "parameter_values", "parameter_value", error))
@@ -1424,7 +1479,7 @@ import_dossier (Import      *im,
   list = list_member (record, "attachments");
   for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
     {
-      JsonObject *attachment = json_array_get_object_element (list, i);
+      JsonObject *attachment = list_row (list, i, unit, "attachments", error);
 
       if (attachment == NULL || !copy_content (im, unit, attachment, error) ||
           write_row (im, unit, "attachment", attachment, error) == 0)
@@ -1438,7 +1493,7 @@ import_dossier (Import      *im,
   list = list_member (record, "design_confirmations");
   for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
     {
-      JsonObject *confirmation = json_array_get_object_element (list, i);
+      JsonObject *confirmation = list_row (list, i, unit, "design_confirmations", error);
 
       if (confirmation == NULL || !resolve_member (im, unit, confirmation, "clinician", "clinician", error) ||
           write_row (im, unit, "design_confirmation", confirmation, error) == 0)
@@ -1448,7 +1503,7 @@ import_dossier (Import      *im,
   list = list_member (record, "processing_steps");
   for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
     {
-      JsonObject *step = json_array_get_object_element (list, i);
+      JsonObject *step = list_row (list, i, unit, "processing_steps", error);
       JsonArray *materials;
 
       if (step == NULL || write_row (im, unit, "processing_step", step, error) == 0)
@@ -1456,7 +1511,7 @@ import_dossier (Import      *im,
       materials = list_member (step, "materials");
       for (guint m = 0; materials != NULL && m < json_array_get_length (materials); m++)
         {
-          JsonObject *material = json_array_get_object_element (materials, m);
+          JsonObject *material = list_row (materials, m, unit, "materials", error);
 
           if (material == NULL || !resolve_member (im, unit, material, "lot", "material_lot", error) ||
               write_row (im, unit, "step_material", material, error) == 0)
