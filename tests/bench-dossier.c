@@ -12,9 +12,7 @@
 
 #include "dossier-demo.h"
 #include "dossier-store.h"
-#ifdef HAVE_DOSSIER_LIST
 #include "dossier-dossier-list.h"
-#endif
 
 /* dossier-bench: the figures that tell whether Dossier stays usable with a large
  * database.
@@ -167,7 +165,6 @@ static gboolean
 bench_list (const char  *path,
             GError     **error)
 {
-#ifdef HAVE_DOSSIER_LIST
   g_autoptr(DossierStore) store = NULL;
   gint64 start;
 
@@ -220,10 +217,6 @@ bench_list (const char  *path,
     }
 
   return TRUE;
-#else
-  add_row ("list", "skipped: DossierDossierList is not built yet");
-  return TRUE;
-#endif
 }
 
 static void

@@ -16,12 +16,7 @@
 #include "dossier-auth.h"
 #include "dossier-store.h"
 
-#if defined (HAVE_DOSSIER_DEMO) && __has_include ("dossier-demo.h")
-# include "dossier-demo.h"
-# define WITH_DEMO 1
-#else
-# define WITH_DEMO 0
-#endif
+#include "dossier-demo.h"
 
 /* Runs the real dossier-cli (its path comes from meson in DOSSIER_CLI) on databases
  * in a scratch folder.  The data is written with the core store beforehand, so the
@@ -890,7 +885,6 @@ static void
 test_demo (Fixture       *fixture,
            gconstpointer  data)
 {
-#if WITH_DEMO
   g_auto(Run) run = { 0 };
   g_auto(Run) again = { 0 };
   g_auto(Run) verify = { 0 };
@@ -932,12 +926,6 @@ test_demo (Fixture       *fixture,
   RUN (&more, "--db", db2, "demo", "--count", "40");
   g_assert_cmpint (more.status, ==, 0);
   g_assert_nonnull (strstr (more.out, "40"));
-#else
-  g_auto(Run) run = { 0 };
-
-  RUN (&run, "--db", fixture->db, "demo");
-  assert_error (&run, 3, "demonstration");
-#endif
 }
 
 /* A filing package written by export verifies, and one changed byte is named. */

@@ -1280,7 +1280,6 @@ dossier_auth_set_roles (DossierStore  *store,
                         GError       **error)
 {
   g_autofree char *text = NULL;
-  g_autofree char *id_text = NULL;
 
   g_return_val_if_fail (DOSSIER_IS_STORE (store), FALSE);
 
