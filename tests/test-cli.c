@@ -1159,6 +1159,47 @@ test_export_scopes (Fixture       *fixture,
   }
 }
 
+/* The same database gives the same package whatever the exporter's language: the
+ * signatures' manifestations are written in English. */
+static void
+test_export_language (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *db = g_build_filename (fixture->dir, "demo.db", NULL);
+  g_autofree char *en = g_build_filename (fixture->dir, "en.zip", NULL);
+  g_autofree char *zh = g_build_filename (fixture->dir, "zh.zip", NULL);
+  g_autofree char *localedir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "..", "po", NULL);
+  g_autofree char *localedir_env = g_strconcat ("DOSSIER_LOCALEDIR=", localedir, NULL);
+  const char *en_env[] = { "LANGUAGE", "LC_ALL=C.UTF-8", "DOSSIER_PASSWORD=wang.fang-demo", NULL };
+  const char *zh_env[] = { "LANGUAGE=zh_CN", "LC_ALL=zh_CN.UTF-8", localedir_env,
+                           "DOSSIER_PASSWORD=wang.fang-demo", NULL };
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_auto(Run) run = { 0 };
+  gsize la, lb;
+
+  RUN (&run, "--db", db, "demo");
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+
+  run_with_env (&run, en_env, (const char *[]) { "--db", db, "--user", "wang.fang", "export", "--all", "--zip",
+                                                 "--out", en, NULL });
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "Wrote the package"));
+  run_clear (&run);
+
+  run_with_env (&run, zh_env, (const char *[]) { "--db", db, "--user", "wang.fang", "export", "--all", "--zip",
+                                                 "--out", zh, NULL });
+  g_assert_cmpint (run.status, ==, 0);
+  /* It did speak Chinese. */
+  g_assert_null (strstr (run.out, "Wrote the package"));
+  run_clear (&run);
+
+  g_assert_true (g_file_get_contents (en, &a, &la, NULL));
+  g_assert_true (g_file_get_contents (zh, &b, &lb, NULL));
+  g_assert_cmpmem (a, la, b, lb);
+}
+
 /* Once there are accounts, exporting needs a regulatory user or an administrator. */
 static void
 test_export_permission (Fixture       *fixture,
@@ -1236,6 +1277,7 @@ main (int   argc,
   ADD ("/cli/export/zip", test_export_zip, POPULATED);
   ADD ("/cli/export/scopes", test_export_scopes, POPULATED);
   ADD ("/cli/export/permission", test_export_permission, POPULATED);
+  ADD ("/cli/export/language", test_export_language, NULL);
 #undef POPULATED
 #undef ADD
 

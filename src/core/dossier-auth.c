@@ -177,6 +177,16 @@ dossier_role_get_label (DossierRoles role)
   g_return_val_if_reached (NULL);
 }
 
+const char *
+dossier_role_get_label_en (DossierRoles role)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (role_info); i++)
+    if (role_info[i].role == role)
+      return role_info[i].label;
+
+  g_return_val_if_reached (NULL);
+}
+
 gboolean
 dossier_role_from_string (const char   *text,
                           DossierRoles *role)

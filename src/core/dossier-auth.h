@@ -43,6 +43,8 @@ typedef enum
 /* One role (a single bit): its stored key ("qa-reviewer") and translated label. */
 const char   *dossier_role_to_string   (DossierRoles   role);
 const char   *dossier_role_get_label   (DossierRoles   role);
+/* The same in English, whatever the language (records that must not depend on it). */
+const char   *dossier_role_get_label_en (DossierRoles  role);
 gboolean      dossier_role_from_string (const char    *text,
                                         DossierRoles  *role);
 /* A set: "engineer,qa-reviewer" (any order, spaces allowed) ↔ bits.  The string form

@@ -158,16 +158,32 @@ dossier_sign_point_get_meaning (DossierSignPoint point)
 }
 
 const char *
-dossier_sign_meaning_get_label (const char *meaning)
+dossier_sign_meaning_get_label_en (const char *meaning)
 {
   if (g_strcmp0 (meaning, "reviewed") == 0)
-    return _("Reviewed");
+    return N_("Reviewed");
   if (g_strcmp0 (meaning, "approved") == 0)
-    return _("Approved");
+    return N_("Approved");
   if (g_strcmp0 (meaning, "released") == 0)
-    return _("Released");
+    return N_("Released");
 
   return meaning;
+}
+
+const char *
+dossier_sign_meaning_get_label (const char *meaning)
+{
+  const char *label = dossier_sign_meaning_get_label_en (meaning);
+
+  return label != meaning ? _(label) : meaning;
+}
+
+const char *
+dossier_sign_point_get_label_en (DossierSignPoint point)
+{
+  g_return_val_if_fail ((guint)point < DOSSIER_N_SIGN_POINTS, NULL);
+
+  return points[point].label;
 }
 
 static const Coverage *

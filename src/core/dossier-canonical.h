@@ -39,6 +39,9 @@ const char *dossier_sign_point_get_label   (DossierSignPoint  point); /* "Design
 const char *dossier_sign_point_get_meaning (DossierSignPoint  point); /* "approved" */
 /* "reviewed" → "Reviewed", translated; unknown meanings come back as they are. */
 const char *dossier_sign_meaning_get_label (const char       *meaning);
+/* The same two labels in English, whatever the language. */
+const char *dossier_sign_point_get_label_en   (DossierSignPoint  point);
+const char *dossier_sign_meaning_get_label_en (const char       *meaning);
 
 /* What a point covers: the design (the order part of the dossier record, design
  * inputs, every design iteration with its parameter values, design attachments), the

@@ -325,7 +325,8 @@ write_signatures (Export            *ex,
   for (guint i = 0; i < signatures->len; i++)
     {
       const DossierSignature *s = g_ptr_array_index (signatures, i);
-      g_autofree char *manifestation = dossier_signature_describe (s);
+      /* In English whatever the exporter's language: the same database gives the same bytes. */
+      g_autofree char *manifestation = dossier_signature_describe_en (s);
       guint position;
 
       if (!dossier_signature_get_history_position (ex->store, s, history, &position, error))
@@ -346,8 +347,12 @@ write_signatures (Export            *ex,
       write_text_element (w, "manifestation", manifestation);
       if (s->comment != NULL && s->comment[0] != '\0')
         write_text_element (w, "comment", s->comment);
-      if (s->problem != NULL)
-        write_text_element (w, "problem", s->problem);
+      /* Fixed English, like the manifestation; `dossier-cli signatures verify`
+       * gives the details in the reader's language. */
+      if (s->state == DOSSIER_SIGNATURE_INVALID)
+        write_text_element (w, "problem", "The signed content was changed after signing.");
+      else if (s->state == DOSSIER_SIGNATURE_TAMPERED)
+        write_text_element (w, "problem", "The signature or the content it covers was changed outside Dossier.");
       xmlTextWriterEndElement (w);
     }
   xmlTextWriterEndElement (w);

@@ -1339,23 +1339,42 @@ dossier_signature_list (DossierStore  *store,
   return list;
 }
 
+/* The manifestation, in the user's language or in English. */
+static char *
+describe (const DossierSignature *signature,
+          gboolean                english)
+{
+  g_autofree char *when = format_stamp (signature->signed_at);
+  DossierRoles role = DOSSIER_ROLE_NONE;
+  const char *role_label;
+
+  dossier_role_from_string (signature->role, &role);
+  role_label = role == DOSSIER_ROLE_NONE ? signature->role
+             : english ? dossier_role_get_label_en (role) : dossier_role_get_label (role);
+
+  /* Translators: "Approved by 李娜 (li.na), QA reviewer, on 2026-03-02 10:15:03 +08:00 — Design approval" */
+  return g_strdup_printf (english ? "%s by %s (%s), %s, on %s — %s" : _("%s by %s (%s), %s, on %s — %s"),
+                          english ? dossier_sign_meaning_get_label_en (signature->meaning)
+                                  : dossier_sign_meaning_get_label (signature->meaning),
+                          signature->full_name, signature->login, role_label, when,
+                          english ? dossier_sign_point_get_label_en (signature->point)
+                                  : dossier_sign_point_get_label (signature->point));
+}
+
 char *
 dossier_signature_describe (const DossierSignature *signature)
 {
-  g_autofree char *when = NULL;
-  DossierRoles role = DOSSIER_ROLE_NONE;
-
   g_return_val_if_fail (signature != NULL, NULL);
 
-  when = format_stamp (signature->signed_at);
-  dossier_role_from_string (signature->role, &role);
+  return describe (signature, FALSE);
+}
 
-  /* Translators: "Approved by 李娜 (li.na), QA reviewer, on 2026-03-02 10:15:03 +08:00 — Design approval" */
-  return g_strdup_printf (_("%s by %s (%s), %s, on %s — %s"),
-                          dossier_sign_meaning_get_label (signature->meaning),
-                          signature->full_name, signature->login,
-                          role != DOSSIER_ROLE_NONE ? dossier_role_get_label (role) : signature->role,
-                          when, dossier_sign_point_get_label (signature->point));
+char *
+dossier_signature_describe_en (const DossierSignature *signature)
+{
+  g_return_val_if_fail (signature != NULL, NULL);
+
+  return describe (signature, TRUE);
 }
 
 static char *

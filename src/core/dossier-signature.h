@@ -121,6 +121,9 @@ gboolean    dossier_signature_changed_after_signing (DossierStore  *store,
 /* The signature as every view shows it: "Approved by 李娜 (li.na), QA reviewer, on
  * 2026-03-02 10:15:03 +08:00 — design approval", translated. */
 char       *dossier_signature_describe       (const DossierSignature *signature);
+/* The same in English whatever the language, for records whose bytes must not depend
+ * on who made them (filing packages). */
+char       *dossier_signature_describe_en    (const DossierSignature *signature);
 /* Its state in a sentence, with who changed what and when when it is no longer
  * valid; one line per change. */
 char       *dossier_signature_describe_state (DossierStore           *store,
