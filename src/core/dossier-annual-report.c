@@ -774,35 +774,6 @@ dossier_annual_report_compute (DossierStore                      *store,
 
 /* XML ----------------------------------------------------------------------------- */
 
-/* Text as it goes into the report: NFC, and without the control characters XML 1.0
- * cannot carry (they become U+FFFD). */
-static char *
-clean_text (const char *text)
-{
-  g_autofree char *nfc = NULL;
-  GString *s;
-
-  if (text == NULL)
-    return g_strdup ("");
-  nfc = g_utf8_make_valid (text, -1);
-  {
-    g_autofree char *valid = g_steal_pointer (&nfc);
-    nfc = g_utf8_normalize (valid, -1, G_NORMALIZE_NFC);
-  }
-  if (nfc == NULL)
-    return g_strdup ("\xEF\xBF\xBD");
-  s = g_string_sized_new (strlen (nfc));
-  for (const char *p = nfc; *p; p = g_utf8_next_char (p))
-    {
-      gunichar ch = g_utf8_get_char (p);
-
-      if ((ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') || ch == 0xFFFE || ch == 0xFFFF)
-        g_string_append (s, "\xEF\xBF\xBD");
-      else
-        g_string_append_len (s, p, g_utf8_next_char (p) - p);
-    }
-  return g_string_free (s, FALSE);
-}
 
 static void
 w_attr (xmlTextWriterPtr  w,
@@ -813,7 +784,7 @@ w_attr (xmlTextWriterPtr  w,
 
   if (value == NULL)
     return;
-  clean = clean_text (value);
+  clean = dossier_package_clean_text (value);
   xmlTextWriterWriteAttribute (w, BAD_CAST name, BAD_CAST clean);
 }
 
@@ -831,7 +802,7 @@ static void
 w_text (xmlTextWriterPtr  w,
         const char       *text)
 {
-  g_autofree char *clean = clean_text (text);
+  g_autofree char *clean = dossier_package_clean_text (text);
 
   xmlTextWriterWriteString (w, BAD_CAST clean);
 }

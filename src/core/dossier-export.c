@@ -71,38 +71,13 @@ typedef struct
   GCancellable *cancellable;
 } Export;
 
-/* Text as it goes into the package: NFC, and without the control characters XML 1.0
- * cannot carry (they become U+FFFD, which no valid record has anyway). */
-static char *
-clean_text (const char *text)
-{
-  g_autofree char *nfc = NULL;
-  GString *s;
-
-  if (text == NULL)
-    return g_strdup ("");
-  nfc = g_utf8_normalize (text, -1, G_NORMALIZE_NFC);
-  if (nfc == NULL)
-    return g_strdup ("\xEF\xBF\xBD");
-  s = g_string_sized_new (strlen (nfc));
-  for (const char *p = nfc; *p; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0xFFFE || c == 0xFFFF)
-        g_string_append (s, "\xEF\xBF\xBD");
-      else
-        g_string_append_len (s, p, g_utf8_next_char (p) - p);
-    }
-  return g_string_free (s, FALSE);
-}
 
 static void
 write_text_element (xmlTextWriterPtr  w,
                     const char       *name,
                     const char       *text)
 {
-  g_autofree char *clean = clean_text (text);
+  g_autofree char *clean = dossier_package_clean_text (text);
 
   xmlTextWriterWriteElement (w, BAD_CAST name, BAD_CAST clean);
 }
@@ -112,7 +87,7 @@ write_attribute (xmlTextWriterPtr  w,
                  const char       *name,
                  const char       *value)
 {
-  g_autofree char *clean = clean_text (value);
+  g_autofree char *clean = dossier_package_clean_text (value);
 
   xmlTextWriterWriteAttribute (w, BAD_CAST name, BAD_CAST clean);
 }
@@ -252,7 +227,7 @@ write_json (xmlTextWriterPtr  w,
             type_name = "boolean";
           }
         else
-          text = clean_text (json_node_get_string (node));
+          text = dossier_package_clean_text (json_node_get_string (node));
 
         xmlTextWriterStartElement (w, BAD_CAST "field");
         if (name != NULL)
@@ -450,7 +425,7 @@ write_rule_check (Export            *ex,
           xmlTextWriterStartElement (w, BAD_CAST "message");
           write_attribute (w, "lang", "en");
           {
-            g_autofree char *clean = clean_text (f->message_en);
+            g_autofree char *clean = dossier_package_clean_text (f->message_en);
             xmlTextWriterWriteString (w, BAD_CAST clean);
           }
           xmlTextWriterEndElement (w);
@@ -460,7 +435,7 @@ write_rule_check (Export            *ex,
           xmlTextWriterStartElement (w, BAD_CAST "message");
           write_attribute (w, "lang", "zh");
           {
-            g_autofree char *clean = clean_text (f->message_zh);
+            g_autofree char *clean = dossier_package_clean_text (f->message_zh);
             xmlTextWriterWriteString (w, BAD_CAST clean);
           }
           xmlTextWriterEndElement (w);
@@ -813,14 +788,14 @@ write_filing_xml (Export     *ex,
   xmlTextWriterStartElement (w, BAD_CAST "name");
   write_attribute (w, "lang", "zh");
   {
-    g_autofree char *clean = clean_text (g_hash_table_lookup (inst, "name_zh"));
+    g_autofree char *clean = dossier_package_clean_text (g_hash_table_lookup (inst, "name_zh"));
     xmlTextWriterWriteString (w, BAD_CAST clean);
   }
   xmlTextWriterEndElement (w);
   name_en = g_hash_table_lookup (inst, "name_en");
   if (name_en != NULL && name_en[0] != '\0')
     {
-      g_autofree char *clean = clean_text (name_en);
+      g_autofree char *clean = dossier_package_clean_text (name_en);
 
       xmlTextWriterStartElement (w, BAD_CAST "name");
       write_attribute (w, "lang", "en");

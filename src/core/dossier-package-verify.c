@@ -100,6 +100,32 @@ dossier_package_get_schema (const char *name)
   return g_resources_lookup_data (path, 0, NULL);
 }
 
+char *
+dossier_package_clean_text (const char *text)
+{
+  g_autofree char *valid = NULL;
+  g_autofree char *nfc = NULL;
+  GString *s;
+
+  if (text == NULL)
+    return g_strdup ("");
+  valid = g_utf8_make_valid (text, -1);
+  nfc = g_utf8_normalize (valid, -1, G_NORMALIZE_NFC);
+  if (nfc == NULL)
+    return g_strdup ("\xEF\xBF\xBD");
+  s = g_string_sized_new (strlen (nfc));
+  for (const char *p = nfc; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0xFFFE || c == 0xFFFF)
+        g_string_append (s, "\xEF\xBF\xBD");
+      else
+        g_string_append_len (s, p, g_utf8_next_char (p) - p);
+    }
+  return g_string_free (s, FALSE);
+}
+
 gboolean
 dossier_package_path_is_safe (const char *path)
 {

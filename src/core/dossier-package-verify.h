@@ -60,6 +60,11 @@ char                  *dossier_package_finding_format (const DossierPackageFindi
 /* The shipped schema "package-1.xsd" or "record-1.xsd", or NULL. */
 GBytes                *dossier_package_get_schema     (const char  *name);
 
+/* Text as Dossier writes it into XML (packages, the annual report): valid UTF-8 in
+ * Unicode normalisation form C, without the control characters XML 1.0 cannot carry
+ * (they become U+FFFD, which no valid record has anyway).  NULL gives "". */
+char                  *dossier_package_clean_text     (const char  *text);
+
 /* Whether path (relative to a package folder) is a file name a package may have:
  * ASCII letters, digits, '.', '_', '-' and '/' separators, not absolute, no empty,
  * "." or ".." component, at most 255 bytes. */
